@@ -1,0 +1,135 @@
+"""Rule type `text`: text a profile forbids or requires.
+
+Each pattern is a regular expression, a literal phrase, or a phone number compared by its digits
+(so `0303-33 00 00`, `0303/330000` and `+46 303 33 00 00` are one number). A rule file names the
+finding each pattern produces, so the Ale profile reports the old switchboard number as
+`contact-outdated`.
+
+    [[params.forbidden]]
+    kind = "digits"
+    pattern = "0303-33 00 00"
+    finding = "contact-outdated"
+
+Fails: "Ring växeln på 0303-33 00 00."  Passes: "Ring Kontaktcenter på 0303-70 30 00."
+Text is searched across spans and lines of a page, so a number split over two runs is found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from profilecheck import codes
+from profilecheck.model import Document
+from profilecheck.params import ParamProblem
+from profilecheck.ruletype import Report, Rule, RuleType
+from profilecheck.textindex import PageText, document_text
+
+PHONE_LIKE = re.compile(r"\+?\(?\d[\d\s\-/().]{4,}\d")
+
+
+@dataclass
+class Pattern:
+    pattern: str
+    kind: Literal["regex", "literal", "digits"] = "regex"
+    finding: str = ""
+    description: str = ""
+    suggestion: str | None = None
+    ignore_case: bool = True
+
+    def search(self, page: PageText) -> Iterator[tuple[int, int, str]]:
+        """(start, end, matched text) of each occurrence on the page."""
+        if self.kind == "digits":
+            wanted = phone_digits(self.pattern)
+            for match in PHONE_LIKE.finditer(page.text):
+                if phone_digits(match.group()) == wanted:
+                    yield match.start(), match.end(), match.group()
+            return
+        flags = re.IGNORECASE if self.ignore_case else 0
+        expression = re.escape(self.pattern) if self.kind == "literal" else self.pattern
+        for match in re.finditer(expression, page.text, flags):
+            yield match.start(), match.end(), match.group()
+
+
+@dataclass
+class TextParams:
+    forbidden: list[Pattern] = field(default_factory=list)
+    required: list[Pattern] = field(default_factory=list)
+
+
+def phone_digits(text: str) -> str:
+    """A number's digits in national form: +46 (0)303 → 0303."""
+    text = text.replace("(0)", "").strip()
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+46"):
+        return "0" + digits[2:]
+    if digits.startswith("0046"):
+        return "0" + digits[4:]
+    return digits
+
+
+class TextRule(RuleType):
+    """Flags text the profile forbids and reports required text that is missing.
+
+    Forbidden patterns give one finding per occurrence, with its page and box; required patterns
+    give one finding per document when no page has them.
+    """
+
+    name = "text"
+    emits = ("text-forbidden", "text-required-missing")
+    Params = TextParams
+    messages = {
+        "text-forbidden": {
+            "en": "Forbidden text “{match}” ({description})",
+            "sv": "Otillåten text ”{match}” ({description})",
+        },
+        "text-required-missing": {
+            "en": "Required text is missing: {description}",
+            "sv": "Obligatorisk text saknas: {description}",
+        },
+    }
+
+    @classmethod
+    def validate(cls, params: TextParams, rule: Rule) -> list[ParamProblem]:
+        problems = []
+        for group in ("forbidden", "required"):
+            for index, pattern in enumerate(getattr(params, group)):
+                key = f"params.{group}[{index}]"
+                if pattern.finding and pattern.finding not in codes.CATALOGUE:
+                    problems.append(ParamProblem(f"{key}.finding", "unknown finding name"))
+                if pattern.kind == "regex":
+                    try:
+                        re.compile(pattern.pattern)
+                    except re.error as error:
+                        problems.append(ParamProblem(f"{key}.pattern", f"bad expression: {error}"))
+        return problems
+
+    def emitted(self) -> tuple[str, ...]:
+        names = [p.finding or "text-forbidden" for p in self.params.forbidden]
+        names += [p.finding or "text-required-missing" for p in self.params.required]
+        return tuple(dict.fromkeys(names))
+
+    def check(self, document: Document, report: Report) -> None:
+        pages = document_text(document)
+        for pattern in self.params.forbidden:
+            for page in pages:
+                for start, end, matched in pattern.search(page):
+                    report(
+                        pattern.finding or "text-forbidden",
+                        page=page.page,
+                        box=page.box_between(start, end),
+                        part=page.part_at(start),
+                        suggestion=pattern.suggestion,
+                        match=matched,
+                        description=pattern.description or pattern.pattern,
+                    )
+        for pattern in self.params.required:
+            if not any(next(pattern.search(page), None) for page in pages):
+                report(
+                    pattern.finding or "text-required-missing",
+                    suggestion=pattern.suggestion,
+                    description=pattern.description or pattern.pattern,
+                    match="",
+                )

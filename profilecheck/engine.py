@@ -1,0 +1,162 @@
+"""The engine: compile a profile's rule files into rule-type instances and check one file.
+
+It imports no rule type itself; they come from the `profilecheck.rules` entry points. Rules whose
+findings are all deselected are never instantiated, so ignoring the logo rule never loads OpenCV.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from profilecheck import codes, plugins
+from profilecheck.config import Settings
+from profilecheck.errors import ReadError
+from profilecheck.limits import DEFAULT_LIMITS, Limits
+from profilecheck.model import Document, FileResult, Finding, Format, Location, Severity, Status
+from profilecheck.params import parse_params
+from profilecheck.profile import Problem, Profile
+from profilecheck.readers import read_document, sniff
+from profilecheck.ruletype import Report, Rule, RuleType
+
+BUILTIN_RULE = "profilecheck"
+
+
+@dataclass
+class ActiveRule:
+    rule: Rule
+    rule_type: type[RuleType]
+    instance: RuleType
+    emits: tuple[str, ...]
+
+
+def compile_rules(profile: Profile) -> tuple[list[ActiveRule], list[Problem]]:
+    """Instantiate every enabled rule; problems name the file and key of each mistake."""
+    active: list[ActiveRule] = []
+    problems = list(profile.problems)
+    for rule in profile.rules:
+        where = str(rule.source)
+        if not rule.type:
+            problems.append(Problem(where, "type", "is required"))
+            continue
+        try:
+            rule_type = plugins.load(rule.type)
+        except Exception as error:  # a broken plug-in must not take the run down
+            problems.append(
+                Problem(where, "type", f"rule type {rule.type!r} failed to load: {error}")
+            )
+            continue
+        if rule_type is None:
+            message = f"rule type {rule.type!r} is not installed: this rule is not active"
+            problems.append(Problem(where, "type", message, level="note"))
+            continue
+        params, param_problems = parse_params(rule_type.Params, rule.params)
+        if not param_problems:
+            param_problems = rule_type.validate(params, rule)
+        problems += [Problem(where, p.key, p.message) for p in param_problems]
+        if param_problems or not rule.enabled:
+            continue
+        instance = rule_type(rule, params)
+        active.append(ActiveRule(rule, rule_type, instance, instance.emitted()))
+    return active, problems
+
+
+class Engine:
+    def __init__(self, profile: Profile, settings: Settings, limits: Limits = DEFAULT_LIMITS):
+        self.profile = profile
+        self.settings = settings
+        self.limits = limits
+        self.lang = settings.lang or profile.language
+        compiled, self.problems = compile_rules(profile)
+        self.rules = [r for r in compiled if any(self.selected(name) for name in r.emits)]
+
+    def selected(self, name: str, extra_ignores: list[str] = ()) -> bool:
+        check = codes.CATALOGUE.get(name)
+        if check is None:
+            return False
+        chosen = [*self.settings.select, *self.settings.extend_select]
+        if not any(codes.matches(s, check) for s in chosen):
+            return False
+        return not any(codes.matches(s, check) for s in [*self.settings.ignore, *extra_ignores])
+
+    def check_file(self, path: str, explicit: bool = True) -> FileResult:
+        """Check one file. Found in a folder walk (not `explicit`), a file that is not a
+        document at all is skipped rather than reported."""
+        started = time.perf_counter()
+        result = self._check(path, explicit)
+        result.seconds = round(time.perf_counter() - started, 4)
+        ignores = self.settings.ignored_for(path)
+        kept = [self._overridden(f) for f in result.findings if self.selected(f.name, ignores)]
+        result.findings = sorted(kept, key=lambda f: f.sort_key)
+        return result
+
+    def _check(self, path: str, explicit: bool) -> FileResult:
+        try:
+            sniffed = sniff(path)
+        except OSError as error:
+            return file_problem(
+                path, "unknown", Status.UNREADABLE, "unreadable-file", _os_text(error)
+            )
+        fmt = sniffed.format.value
+        if sniffed.format is Format.UNKNOWN and not explicit:
+            message = f"not a document ({sniffed.detail})"
+            return FileResult(path=path, format=fmt, status=Status.SKIPPED, message=message)
+        try:
+            document = read_document(path, sniffed, self.limits)
+        except ReadError as error:
+            return file_problem(path, fmt, error.status, error.finding, error.message)
+        except MemoryError:
+            return file_problem(path, fmt, Status.UNREADABLE, "resource-limit", "ran out of memory")
+        except OSError as error:
+            return file_problem(path, fmt, Status.UNREADABLE, "unreadable-file", _os_text(error))
+        except Exception as error:  # the file, not the tool, is at fault; say what happened
+            return file_problem(path, fmt, Status.UNREADABLE, "unreadable-file", f"{error}")
+        with document:
+            findings = self._run_rules(document)
+            return FileResult(
+                path=path,
+                format=fmt,
+                status=Status.CHECKED,
+                findings=findings,
+                pages=len(document.pages),
+                warnings=document.warnings[: self.limits.max_warnings],
+            )
+
+    def _run_rules(self, document: Document) -> list[Finding]:
+        findings: list[Finding] = []
+        for active in self.rules:
+            report = Report(active.rule, active.rule_type, document, self.lang)
+            try:
+                active.instance.check(document, report)
+            except ReadError as error:  # e.g. an embedded image that is a decompression bomb
+                name = error.finding if error.finding in codes.CATALOGUE else "rule-failed"
+                findings.append(_finding(document.path, name, error.message, active.rule.label))
+            except MemoryError:
+                findings.append(_finding(document.path, "resource-limit", "ran out of memory"))
+            except Exception as error:
+                message = f"rule {active.rule.label} failed: {type(error).__name__}: {error}"
+                findings.append(_finding(document.path, "rule-failed", message, active.rule.label))
+            findings += report.findings
+        return findings
+
+    def _overridden(self, finding: Finding) -> Finding:
+        check = codes.CATALOGUE[finding.name]
+        for selector, severity in self.settings.severity.items():
+            if codes.matches(selector, check):
+                return replace(finding, severity=Severity(severity))
+        return finding
+
+
+def file_problem(path: str, fmt: str, status: Status, name: str, message: str) -> FileResult:
+    finding = _finding(path, name, message)
+    return FileResult(path=path, format=fmt, status=status, findings=[finding], message=message)
+
+
+def _finding(path: str, name: str, message: str, rule: str = BUILTIN_RULE) -> Finding:
+    check = codes.CATALOGUE[name]
+    location = Location(path=path)
+    return Finding(check.code, name, check.severity, message, location, rule=rule)
+
+
+def _os_text(error: OSError) -> str:
+    return f"cannot open the file: {error.strerror or error}"

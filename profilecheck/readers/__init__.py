@@ -1,0 +1,51 @@
+"""Readers: a path in, a `Document` out, or a `ReadError` that says why not.
+
+Each reader is imported only when a file of its format turns up, so checking a Word file never
+loads PyMuPDF and checking a PDF never loads python-docx.
+"""
+
+from __future__ import annotations
+
+from profilecheck.errors import ReadError
+from profilecheck.limits import DEFAULT_LIMITS, Limits
+from profilecheck.model import Document, Format, Status
+from profilecheck.sniff import Sniffed, sniff
+
+__all__ = ["Sniffed", "read_document", "sniff"]
+
+
+def read_document(path: str, sniffed: Sniffed, limits: Limits = DEFAULT_LIMITS) -> Document:
+    if sniffed.format is Format.PDF:
+        from profilecheck.readers.pdf import read_pdf
+
+        return read_pdf(path, limits)
+    if sniffed.format is Format.DOCX:
+        from profilecheck.readers.docx import read_docx
+
+        return read_docx(path, limits)
+    if sniffed.format is Format.IMAGE:
+        from profilecheck.readers.image import read_image
+
+        return read_image(path, limits)
+    raise _not_readable(sniffed)
+
+
+def _not_readable(sniffed: Sniffed) -> ReadError:
+    if sniffed.format is Format.OLE_ENCRYPTED:
+        return ReadError(
+            Status.ENCRYPTED,
+            "encrypted-file",
+            "the Word document is password-protected (encrypted Office file), so it cannot be "
+            "checked; remove the password and check it again",
+        )
+    if sniffed.format is Format.LEGACY_DOC:
+        return ReadError(
+            Status.UNSUPPORTED,
+            "unsupported-format",
+            "legacy Word 97-2003 document (.doc); save it as .docx and check it again",
+        )
+    return ReadError(
+        Status.UNSUPPORTED,
+        "unsupported-format",
+        f"{sniffed.detail}: not a PDF, Word (.docx) or image file",
+    )

@@ -1,0 +1,114 @@
+"""Image reader: a PNG, JPEG, TIFF, WebP or GIF file is a one-page document holding one image."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PIL import Image
+
+from profilecheck.errors import ReadError
+from profilecheck.limits import Limits
+from profilecheck.model import Box, Document, Format, Metadata, Page, Part, PlacedImage, Status
+from profilecheck.readers.pixels import open_image, to_display_rgb
+
+ASSUMED_DPI = 72.0
+ORIENTATION_TAG = 0x0112
+SWAPS_AXES = {5, 6, 7, 8}
+
+
+def read_image(path: str, limits: Limits) -> Document:
+    image = open_image(path, limits.max_image_pixels)
+    width, height = image.size
+    orientation = _orientation(image)
+    if orientation in SWAPS_AXES:
+        width, height = height, width
+    dpi, dpi_known = _dpi(image)
+    box = Box(0, 0, width * 72 / dpi, height * 72 / dpi)
+    cache: dict[str, Image.Image] = {}
+
+    def pixels() -> Image.Image:
+        if "rgb" not in cache:
+            try:
+                image.seek(0)
+                cache["rgb"] = to_display_rgb(image)
+            except ReadError:
+                raise
+            except Exception as error:
+                raise ReadError(Status.UNREADABLE, "unreadable-file", f"image data broken: {error}")
+        return cache["rgb"]
+
+    placed = PlacedImage(
+        box=box,
+        pixel_width=width,
+        pixel_height=height,
+        part=Part.IMAGE,
+        name=path,
+        colour_mode=image.mode,
+        _loader=pixels,
+    )
+    page = Page(
+        number=1,
+        width=box.width,
+        height=box.height,
+        _load_images=lambda: [placed],
+        _render=lambda render_dpi, clip: _render(pixels(), dpi, render_dpi, clip),
+    )
+    metadata = Metadata(
+        title=_text_info(image, "Title", "title"),
+        extra={
+            "dpi": dpi,
+            "dpi_known": dpi_known,
+            "frames": getattr(image, "n_frames", 1),
+            "format": image.format,
+            "mode": image.mode,
+            "icc_profile": bool(image.info.get("icc_profile")),
+            "exif_orientation": orientation,
+        },
+    )
+    return Document(
+        path=path, format=Format.IMAGE, pages=[page], metadata=metadata, _close=image.close
+    )
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(ORIENTATION_TAG, 1))
+    except Exception:
+        return 1
+
+
+def _dpi(image: Image.Image) -> tuple[float, bool]:
+    raw = image.info.get("dpi")
+    try:
+        dpi = float(raw[0]) if raw else 0.0
+    except (TypeError, ValueError, IndexError):
+        dpi = 0.0
+    if 10.0 <= dpi <= 10000.0:
+        return dpi, True
+    return ASSUMED_DPI, False
+
+
+def _text_info(image: Image.Image, *keys: str) -> str | None:
+    for key in keys:
+        value = image.info.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _render(rgb: Image.Image, native_dpi: float, dpi: float, clip: Box | None) -> Any:
+    import numpy as np
+
+    if rgb.mode == "RGBA":
+        flat = Image.new("RGB", rgb.size, (255, 255, 255))
+        flat.paste(rgb, mask=rgb.getchannel("A"))
+        rgb = flat
+    scale = dpi / native_dpi
+    if clip is not None:
+        left, top = clip.x0 * native_dpi / 72, clip.y0 * native_dpi / 72
+        right, bottom = clip.x1 * native_dpi / 72, clip.y1 * native_dpi / 72
+        rgb = rgb.crop((round(left), round(top), round(right), round(bottom)))
+    if abs(scale - 1) > 1e-3:
+        size = (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale)))
+        rgb = rgb.resize(size, Image.Resampling.BILINEAR)
+    return np.asarray(rgb, dtype=np.uint8).copy()

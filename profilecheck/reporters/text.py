@@ -1,0 +1,90 @@
+"""Text for a person at a terminal: file, page, what is wrong, what to do."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import click
+
+from profilecheck import codes
+from profilecheck.model import FileResult, Finding, RunResult, Severity, Status
+from profilecheck.reporters import Options, display_path
+
+SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def render(run: RunResult, options: Options) -> str:
+    lines: list[str] = []
+    if options.statistics:
+        lines += _statistics(run, options)
+    elif not options.quiet:
+        for result in run.files:
+            lines += _file(result, options)
+    lines.append(_summary(run, options))
+    return "\n".join(lines) + "\n"
+
+
+def _file(result: FileResult, options: Options) -> list[str]:
+    shown = [f for f in result.findings if options.verbose or f.severity is not Severity.INFO]
+    path = display_path(result.path, options.cwd)
+    if result.status is not Status.CHECKED:
+        head = _style(f"{path}: {result.status.value}", "red", bold=True, on=options.color)
+        return [f"{head}: {result.message}"]
+    if not shown:
+        return []
+    lines = [_style(path, None, bold=True, on=options.color)]
+    for finding in shown:
+        lines += _finding(finding, options)
+    if options.verbose:
+        lines += [f"    note: {warning}" for warning in result.warnings]
+    return lines
+
+
+def _finding(finding: Finding, options: Options) -> list[str]:
+    where = _where(finding)
+    severity = _style(finding.severity.value, SEVERITY_COLOURS[finding.severity], on=options.color)
+    code = _style(f"{finding.code} {finding.name}", None, bold=True, on=options.color)
+    suppressed = f" [suppressed: {finding.suppressed}]" if finding.suppressed else ""
+    lines = [f"  {where}{code} {severity}: {finding.message}{suppressed}"]
+    if finding.suggestion:
+        lines.append(f"      → {finding.suggestion}")
+    return lines
+
+
+def _where(finding: Finding) -> str:
+    location = finding.location
+    parts = []
+    if location.page is not None:
+        parts.append(f"p{location.page}")
+    if location.box is not None:
+        x, y = location.box.in_mm()[:2]
+        parts.append(f"{x:.0f},{y:.0f} mm")
+    if location.part is not None and location.part.value not in ("body", "document"):
+        parts.append(location.part.value)
+    return f"{' '.join(parts)}: " if parts else ""
+
+
+def _statistics(run: RunResult, options: Options) -> list[str]:
+    counts = Counter(f.name for f in run.findings() if not f.suppressed)
+    return [
+        f"{count:6d}  {codes.CATALOGUE[name].code:5s} {name}"
+        for name, count in counts.most_common()
+    ]
+
+
+def _summary(run: RunResult, options: Options) -> str:
+    summary = run.summary()
+    statuses = ", ".join(f"{n} {status}" for status, n in summary["statuses"].items())
+    found = summary["findings"]
+    text = (
+        f"{summary['files']} file(s): {statuses or 'none'}. "
+        f"{found['error']} error(s), {found['warning']} warning(s), {found['info']} info."
+    )
+    if summary["suppressed"]:
+        text += f" {summary['suppressed']} suppressed."
+    colour = "red" if run.failed else "green"
+    return _style(text, colour, bold=True, on=options.color)
+
+
+def _style(text: str, colour: str | None, bold: bool = False, on: bool = False) -> str:
+    return click.style(text, fg=colour, bold=bold) if on else text

@@ -1,0 +1,142 @@
+"""What a rule type is: the Python half of a rule. The data half is a rule file in a profile.
+
+A rule type subclasses `RuleType`, declares the finding names it emits, a `Params` dataclass for
+its rule files, and default messages in English and Swedish. Its docstring is what
+`profilecheck explain` prints, so it says what passes and what fails. It sees only the
+document model. Rule types are found through the entry-point group `profilecheck.rules`.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from profilecheck.codes import CATALOGUE, Check
+from profilecheck.model import Box, Document, Finding, Location, Part, Severity
+from profilecheck.params import ParamProblem
+
+
+@dataclass
+class Rule:
+    """One rule file of a profile, after inheritance has been applied."""
+
+    id: str
+    type: str
+    source: Path
+    profile: str
+    params: dict[str, Any] = field(default_factory=dict)
+    severity: Severity | None = None  # for every finding of the rule, unless overridden below
+    severities: dict[str, Severity] = field(default_factory=dict)
+    enabled: bool = True
+    messages: dict[str, dict[str, str]] = field(default_factory=dict)
+    description: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        """Relative file names in a rule (artwork, word lists) resolve against this folder."""
+        return self.source.parent
+
+    @property
+    def label(self) -> str:
+        return f"{self.profile}/{self.id}"
+
+
+@dataclass
+class NoParams:
+    pass
+
+
+class RuleType:
+    """Base class of rule types. Subclasses override the class attributes and `check`."""
+
+    name: ClassVar[str] = ""
+    emits: ClassVar[tuple[str, ...]] = ()
+    Params: ClassVar[type] = NoParams
+    messages: ClassVar[dict[str, dict[str, str]]] = {}
+    extra_checks: ClassVar[tuple[Check, ...]] = ()
+    # Imports the rule type needs that are slow (OpenCV, PyMuPDF); shown by `explain`.
+    heavy: ClassVar[bool] = False
+
+    def __init__(self, rule: Rule, params: Any) -> None:
+        self.rule = rule
+        self.params = params
+
+    @classmethod
+    def validate(cls, params: Any, rule: Rule) -> list[ParamProblem]:
+        """Checks beyond types (files exist, colours parse); runs in `profile validate`."""
+        return []
+
+    def emitted(self) -> tuple[str, ...]:
+        """The finding names this rule can emit (text rules name theirs in the rule file)."""
+        return self.emits
+
+    def check(self, document: Document, report: Report) -> None:
+        raise NotImplementedError
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class Report:
+    """Collects the findings of one rule on one document, filling in code, severity and text."""
+
+    def __init__(self, rule: Rule, rule_type: type[RuleType], document: Document, lang: str):
+        self.rule = rule
+        self.rule_type = rule_type
+        self.document = document
+        self.lang = lang
+        self.findings: list[Finding] = []
+
+    def __call__(
+        self,
+        name: str,
+        *,
+        page: int | None = None,
+        box: Box | None = None,
+        part: Part | None = None,
+        suggestion: str | None = None,
+        measured: dict[str, Any] | None = None,
+        **message_values: Any,
+    ) -> None:
+        check = CATALOGUE[name]
+        paginated = self.document.paginated
+        location = Location(
+            path=self.document.path,
+            page=page if paginated else None,
+            box=box if paginated else None,
+            part=part,
+        )
+        self.findings.append(
+            Finding(
+                code=check.code,
+                name=name,
+                severity=self.severity(check),
+                message=self.message(name, message_values),
+                location=location,
+                rule=self.rule.label,
+                suggestion=suggestion,
+                measured=measured or {},
+            )
+        )
+
+    def severity(self, check: Check) -> Severity:
+        return self.rule.severities.get(check.name) or self.rule.severity or check.severity
+
+    def message(self, name: str, values: dict[str, Any]) -> str:
+        template = pick_language(self.rule.messages.get(name), self.lang) or pick_language(
+            self.rule_type.messages.get(name), self.lang
+        )
+        if not template:
+            return CATALOGUE[name].summary
+        return string.Formatter().vformat(template, (), _Blank(values))
+
+
+def pick_language(texts: dict[str, str] | None, lang: str) -> str | None:
+    """The text in `lang`, else English, else whatever there is."""
+    if not texts:
+        return None
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), None)
