@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import sys
 from dataclasses import replace
@@ -26,7 +28,39 @@ def _use_colour(choice: str) -> bool:
     return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands that live in their own modules, imported only when invoked.
+LAZY_COMMANDS = {
+    "scan": "profilecheck.commands.scan:scan",
+    "rules": "profilecheck.commands.rules:rules",
+    "explain": "profilecheck.commands.rules:explain",
+    "profile": "profilecheck.commands.profile:profile",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self._lazy()])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        target = self._lazy().get(name)
+        if target is None:
+            return None
+        module, _, attribute = target.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+    @staticmethod
+    def _lazy() -> dict[str, str]:
+        """Commands whose module is present (helpers land them one at a time)."""
+        return {
+            name: target
+            for name, target in LAZY_COMMANDS.items()
+            if importlib.util.find_spec(target.partition(":")[0]) is not None
+        }
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="profilecheck")
 def main() -> None:
     """Check PDFs, Word documents and images against a graphic profile."""

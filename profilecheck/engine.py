@@ -7,6 +7,7 @@ findings are all deselected are never instantiated, so ignoring the logo rule ne
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, replace
 
 from profilecheck import codes, plugins
@@ -83,7 +84,10 @@ class Engine:
         """Check one file. Found in a folder walk (not `explicit`), a file that is not a
         document at all is skipped rather than reported."""
         started = time.perf_counter()
-        result = self._check(path, explicit)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = self._check(path, explicit)
+        result.warnings += [str(w.message) for w in caught][: self.limits.max_warnings]
         result.seconds = round(time.perf_counter() - started, 4)
         ignores = self.settings.ignored_for(path)
         kept = [self._overridden(f) for f in result.findings if self.selected(f.name, ignores)]

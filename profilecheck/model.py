@@ -370,6 +370,18 @@ class Location:
             out["part"] = self.part.value
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Location:
+        """The inverse of `as_dict` (boxes come back at its rounding)."""
+        box = data.get("box_pt")
+        part = data.get("part")
+        return cls(
+            path=data["path"],
+            page=data.get("page"),
+            box=Box(*box) if box else None,
+            part=Part(part) if part else None,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -399,6 +411,21 @@ class Finding:
         if self.suppressed:
             out["suppressed"] = self.suppressed
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """The inverse of `as_dict`, e.g. for results read back from the scan cache."""
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            severity=Severity(data["severity"]),
+            message=data["message"],
+            location=Location.from_dict(data["location"]),
+            rule=data.get("rule", ""),
+            suggestion=data.get("suggestion"),
+            measured=dict(data.get("measured", {})),
+            suppressed=data.get("suppressed"),
+        )
 
     @property
     def sort_key(self) -> tuple:
@@ -448,6 +475,19 @@ class FileResult:
             out["warnings"] = self.warnings
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileResult:
+        """The inverse of `as_dict`, e.g. for results read back from the scan cache."""
+        return cls(
+            path=data["path"],
+            format=data["format"],
+            status=Status(data["status"]),
+            findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+            pages=data.get("pages", 0),
+            message=data.get("message", ""),
+            warnings=list(data.get("warnings", [])),
+        )
+
     @property
     def worst(self) -> Severity | None:
         active = [f.severity for f in self.findings if not f.suppressed]
@@ -465,6 +505,9 @@ class RunResult:
     files: list[FileResult]
     fail_on: Severity = Severity.ERROR
     lang: str = "en"
+    # Every check that ran (finding name -> its configured severity): the denominator of the
+    # compliance score and the passing test cases of JUnit. Empty: unknown.
+    checks: dict[str, Severity] = field(default_factory=dict)
 
     def findings(self) -> Iterator[Finding]:
         for result in self.files:

@@ -55,6 +55,8 @@ class Profile:
     provisional: bool = False
     problems: list[Problem] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)  # this profile's and its parents'
+    # rule id -> every file that set it, the defining one first, then the overriding ones
+    rule_files: dict[str, list[Path]] = field(default_factory=dict)
 
     @property
     def active_rules(self) -> list[Rule]:
@@ -112,18 +114,26 @@ def _load(folder: Path, seen: list[Path]) -> Profile:
     problems: list[Problem] = []
     settings = _read_toml(folder / PROFILE_FILE, problems)
     _unknown_keys(settings, PROFILE_KEYS, folder / PROFILE_FILE, problems)
+    _check_profile_table(settings, folder / PROFILE_FILE, problems)
     parent = None
     if settings.get("extends"):
-        parent = _load(find_profile(str(settings["extends"]), folder), [*seen, folder])
+        try:
+            parent_folder = find_profile(str(settings["extends"]), folder)
+        except UsageError as error:
+            raise UsageError(f"{folder / PROFILE_FILE}: extends: {error}")
+        parent = _load(parent_folder, [*seen, folder])
     rules = {rule.id: rule for rule in parent.rules} if parent else {}
+    rule_files = {k: list(v) for k, v in parent.rule_files.items()} if parent else {}
     raw = {rule.id: rule.params for rule in rules.values()}
     for path in sorted((folder / RULES_FOLDER).glob("*.toml")):
         table = _read_toml(path, problems)
         _unknown_keys(table, RULE_KEYS, path, problems)
+        _check_rule_table(table, path, problems)
         inherited = rules.get(path.stem)
+        rule_files[path.stem] = [*rule_files.get(path.stem, []), path]
         rules[path.stem] = _rule(path, table, inherited, str(settings.get("name", folder.name)))
         raw[path.stem] = rules[path.stem].params
-    for rule_id in settings.get("disable", []):
+    for rule_id in _strings(settings.get("disable", [])):
         if rule_id in rules:
             rules[rule_id].enabled = False
         else:
@@ -141,6 +151,7 @@ def _load(folder: Path, seen: list[Path]) -> Profile:
         provisional=bool(settings.get("provisional", parent.provisional if parent else False)),
         problems=(parent.problems if parent else []) + problems,
         folders=[folder, *(parent.folders if parent else [])],
+        rule_files=rule_files,
     )
 
 
@@ -154,10 +165,12 @@ def _rule(path: Path, table: dict[str, Any], inherited: Rule | None, profile: st
         profile=profile,
         params=merged.get("params", {}),
         severity=_severity(merged.get("severity")),
-        severities={k: s for k, v in merged.get("severities", {}).items() if (s := _severity(v))},
+        severities={
+            k: s for k, v in _table(merged.get("severities")).items() if (s := _severity(v))
+        },
         enabled=bool(merged.get("enabled", True)),
-        messages=merged.get("messages", {}),
-        description=merged.get("description", {}),
+        messages=_table(merged.get("messages")),
+        description=_table(merged.get("description")),
     )
 
 
@@ -188,6 +201,58 @@ def _severity(value: Any) -> Severity | None:
         return Severity(value) if value else None
     except ValueError:
         return None
+
+
+def _check_profile_table(table: dict[str, Any], path: Path, out: list[Problem]) -> None:
+    for key in ("name", "title", "version", "language", "extends", "description"):
+        if key in table and not isinstance(table[key], str):
+            out.append(Problem(str(path), key, f"expected text, got {table[key]!r}"))
+    if "provisional" in table and not isinstance(table["provisional"], bool):
+        out.append(Problem(str(path), "provisional", "expected true or false"))
+    disable = table.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(item, str) for item in disable):
+        out.append(Problem(str(path), "disable", "expected a list of rule ids"))
+
+
+def _check_rule_table(table: dict[str, Any], path: Path, out: list[Problem]) -> None:
+    """Mistakes the rule type never sees: severities, switches, messages, descriptions."""
+    levels = ", ".join(repr(s.value) for s in Severity)
+    if "type" in table and not isinstance(table["type"], str):
+        out.append(Problem(str(path), "type", f"expected text, got {table['type']!r}"))
+    if "severity" in table and _severity(table["severity"]) is None:
+        out.append(Problem(str(path), "severity", f"must be one of {levels}"))
+    severities = table.get("severities", {})
+    if not isinstance(severities, dict):
+        out.append(Problem(str(path), "severities", "expected a table of finding = severity"))
+        severities = {}
+    for name, value in severities.items():
+        if _severity(value) is None:
+            out.append(Problem(str(path), f"severities.{name}", f"must be one of {levels}"))
+    if "enabled" in table and not isinstance(table["enabled"], bool):
+        out.append(Problem(str(path), "enabled", "expected true or false"))
+    if "params" in table and not isinstance(table["params"], dict):
+        out.append(Problem(str(path), "params", "expected a table"))
+    _check_texts(table.get("description", {}), "description", path, out)
+    messages = table.get("messages", {})
+    if not isinstance(messages, dict):
+        out.append(Problem(str(path), "messages", "expected a table per finding name"))
+        return
+    for name, texts in messages.items():
+        _check_texts(texts, f"messages.{name}", path, out)
+
+
+def _check_texts(texts: Any, key: str, path: Path, out: list[Problem]) -> None:
+    """A table of texts by language code: sv = "...", en = "..."."""
+    if not isinstance(texts, dict) or not all(isinstance(v, str) for v in texts.values()):
+        out.append(Problem(str(path), key, 'expected a table of texts: sv = "...", en = "..."'))
+
+
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,9 @@ OTHER_MAGICS: tuple[tuple[bytes, str], ...] = (
     (b"8BPS", "Photoshop document"),
     (b"%!PS", "PostScript file"),
 )
-HEAD_BYTES = 4096
+HEAD_BYTES = 8192
+# A PDF whose header is damaged or missing still has its object syntax; PDF readers repair it.
+PDF_SYNTAX = re.compile(rb"\d+\s+\d+\s+obj\b|trailer\s*<<|%PDF-")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ def sniff(path: str | Path) -> Sniffed:
     for magic, name in OTHER_MAGICS:
         if head.startswith(magic):
             return Sniffed(Format.UNKNOWN, name)
+    if PDF_SYNTAX.search(head):
+        return Sniffed(Format.PDF, "pdf without a valid header")
     return Sniffed(Format.UNKNOWN, "empty file" if not head else "unknown content")
 
 

@@ -44,9 +44,10 @@ def read_pdf(path: str, limits: Limits) -> Document:
     try:
         pdf = pymupdf.open(path, filetype="pdf")
     except Exception as error:  # PyMuPDF raises several types for damaged files
-        raise ReadError(Status.UNREADABLE, "unreadable-file", f"not a readable PDF: {error}")
+        reason = str(error).replace(f"'{path}'", "it")
+        raise ReadError(Status.UNREADABLE, "unreadable-file", f"not a readable PDF: {reason}")
     try:
-        encrypted = bool(pdf.is_encrypted)
+        encrypted = bool(pdf.is_encrypted or (pdf.metadata or {}).get("encryption"))
         if pdf.needs_pass and not pdf.authenticate(""):
             raise ReadError(
                 Status.ENCRYPTED,
@@ -230,8 +231,19 @@ def _metadata(pdf: pymupdf.Document, encrypted: bool) -> Metadata:
         modified=_pdf_date(info.get("modDate")),
         producer=(info.get("producer") or "").strip() or None,
         encrypted=encrypted,
-        extra={"marked": marked, "struct_tree": has_tree},
+        extra={"marked": marked, "struct_tree": has_tree, "load_structure": _structure(pdf)},
     )
+
+
+def _structure(pdf: pymupdf.Document) -> Any:
+    """A loader of the structure tree's figures and tags: walked only if a rule asks."""
+
+    def load() -> dict[str, Any]:
+        from profilecheck.readers.pdf_tags import read_structure
+
+        return read_structure(pdf)
+
+    return load
 
 
 def _catalog_value(pdf: pymupdf.Document, key: str) -> str | None:

@@ -1,0 +1,1 @@
+"""Sub-commands, each imported only when it runs."""
