@@ -101,6 +101,7 @@ def _check(paths: tuple[str, ...], **o: object) -> int:
     from profilecheck.model import RunResult, Severity
     from profilecheck.profile import load_profile
     from profilecheck.reporters import Options, render
+    from profilecheck.waivers import apply_waiver_file
     from profilecheck.walk import iter_candidates
 
     settings = _with_overrides(load_settings(o["config"], o["isolated"]), o)
@@ -110,6 +111,7 @@ def _check(paths: tuple[str, ...], **o: object) -> int:
     results = [
         engine.check_file(c.path, c.explicit) for c in iter_candidates(paths, settings.exclude)
     ]
+    apply_waiver_file(results, settings)
     run = RunResult(
         tool_version=__version__,
         profile_name=profile.name,

@@ -35,6 +35,8 @@ CATALOGUE: dict[str, Check] = {
         _c("F003", "unsupported-format", "warning", "Not a PDF, Word or image file."),
         _c("F004", "resource-limit", "error", "The file exceeded a time, memory or size limit."),
         _c("F005", "rule-failed", "warning", "A rule could not finish on this file."),
+        _c("F006", "waiver-unused", "warning", "A waiver matches no finding: remove it."),
+        _c("F007", "waiver-expired", "warning", "A waiver has expired and no longer applies."),
         # L: Ales vapen and the logotype
         _c("L100", "logo-found", "info", "A use of the vapen or logotype, with its measurements."),
         _c("L101", "logo-missing", "error", "The logo is missing where the profile requires it."),

@@ -38,7 +38,7 @@ class Settings:
 
     def ignored_for(self, path: str) -> list[str]:
         """Selectors ignored for one file by `per-file-ignores` (globs relative to the root)."""
-        relative = _relative(path, self.root)
+        relative = relative_path(path, self.root)
         return [
             selector
             for pattern, selectors in self.per_file_ignores.items()
@@ -91,7 +91,8 @@ def _read(path: Path) -> dict[str, Any]:
         raise UsageError(f"cannot read configuration {path}: {error}")
 
 
-def _relative(path: str, root: Path) -> str:
+def relative_path(path: str, root: Path) -> str:
+    """`path` relative to `root` in POSIX form, or as given when outside it."""
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

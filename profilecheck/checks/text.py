@@ -1,18 +1,4 @@
-"""Rule type `text`: text a profile forbids or requires.
-
-Each pattern is a regular expression, a literal phrase, or a phone number compared by its digits
-(so `0303-33 00 00`, `0303/330000` and `+46 303 33 00 00` are one number). A rule file names the
-finding each pattern produces, so the Ale profile reports the old switchboard number as
-`contact-outdated`.
-
-    [[params.forbidden]]
-    kind = "digits"
-    pattern = "0303-33 00 00"
-    finding = "contact-outdated"
-
-Fails: "Ring växeln på 0303-33 00 00."  Passes: "Ring Kontaktcenter på 0303-70 30 00."
-Text is searched across spans and lines of a page, so a number split over two runs is found.
-"""
+"""Rule type `text`: text a profile forbids or requires."""
 
 from __future__ import annotations
 
@@ -73,8 +59,20 @@ def phone_digits(text: str) -> str:
 class TextRule(RuleType):
     """Flags text the profile forbids and reports required text that is missing.
 
-    Forbidden patterns give one finding per occurrence, with its page and box; required patterns
-    give one finding per document when no page has them.
+    Each pattern is a regular expression, a literal phrase, or a phone number compared by its
+    digits (so `0303-33 00 00`, `0303/330000` and `+46 303 33 00 00` are one number). A rule
+    file names the finding each pattern produces, so the Ale profile reports the old
+    switchboard number as `contact-outdated`:
+
+        [[params.forbidden]]
+        kind = "digits"
+        pattern = "0303-33 00 00"
+        finding = "contact-outdated"
+
+    Fails: "Ring växeln på 0303-33 00 00."  Passes: "Ring Kontaktcenter på 0303-70 30 00."
+    Text is searched across the spans and lines of a page, so a number split over two runs is
+    found. Forbidden patterns give one finding per occurrence, with its page and box; required
+    patterns give one finding per document when no page has them.
     """
 
     name = "text"
