@@ -28,16 +28,17 @@ def test_live_waiver_suppresses_and_passes(tmp_path):
     future = datetime.date.today() + datetime.timedelta(days=30)
     _setup(tmp_path, _waiver(future.isoformat()))
     code, report = run_json("docs", cwd=tmp_path)
-    (finding,) = report["files"][0]["findings"]
-    assert code == 0 and "Arkivhandling" in finding["suppressed"]
-    assert report["summary"]["suppressed"] == 1
+    findings = report["files"][0]["findings"]
+    assert code == 0 and findings
+    assert all("Arkivhandling" in finding["suppressed"] for finding in findings)
+    assert report["summary"]["suppressed"] == len(findings)
 
 
 def test_expired_waiver_stops_working_and_is_reported(tmp_path):
     _setup(tmp_path, _waiver("2020-01-01"))
     code, report = run_json("docs", cwd=tmp_path)
     names = [f["name"] for entry in report["files"] for f in entry["findings"]]
-    assert code == 1 and sorted(names) == ["contact-outdated", "waiver-expired"]
+    assert code == 1 and set(names) == {"contact-outdated", "waiver-expired"}
 
 
 def test_waiver_matching_nothing_is_reported(tmp_path):
