@@ -1,8 +1,8 @@
 """Searchable text of a page that remembers which span each character came from.
 
-Spans are joined with a space (a new line where the next span starts a new line), so a phone
-number or a phrase split over several spans is still found, and a match maps back to the boxes
-of the spans it covers.
+Spans of one line are joined as they read (a space only where a PDF leaves a visible gap), lines
+and paragraphs with a new line, so a phone number or a phrase split over several runs is still
+found, and a match maps back to the boxes of the spans it covers.
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ def page_text(page: Page) -> PageText:
     previous: TextSpan | None = None
     for span in page.spans:
         if previous is not None:
-            separator = "\n" if _new_line(previous, span) else " "
+            separator = _separator(previous, span)
             pieces.append(separator)
-            offset += 1
+            offset += len(separator)
         starts.append(offset)
         pieces.append(span.text)
         offset += len(span.text)
@@ -61,5 +61,10 @@ def document_text(document: Document) -> list[PageText]:
     return document.analysis("page-text", lambda doc: [page_text(page) for page in doc.pages])
 
 
-def _new_line(previous: TextSpan, span: TextSpan) -> bool:
-    return previous.part != span.part or previous.line != span.line
+def _separator(previous: TextSpan, span: TextSpan) -> str:
+    """Runs of one line are contiguous text; a visible gap between PDF spans is a space."""
+    if previous.part != span.part or previous.line != span.line:
+        return "\n"
+    if previous.box is None or span.box is None:
+        return ""
+    return " " if span.box.x0 - previous.box.x1 > 0.15 * previous.size else ""
