@@ -13,6 +13,14 @@ from dataclasses import dataclass
 from profilecheck.model import Box, Document, Page, Part, TextSpan
 
 
+# Characters that look like a hyphen or a space and that fonts and PDF producers substitute
+# (soft hyphen, no-break space, Unicode dashes): one for one, so offsets stay valid.
+LOOKALIKES = str.maketrans(
+    {"\u00ad": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",
+     "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " "}
+)  # fmt: skip
+
+
 @dataclass
 class PageText:
     page: int
@@ -53,7 +61,8 @@ def page_text(page: Page) -> PageText:
         pieces.append(span.text)
         offset += len(span.text)
         previous = span
-    return PageText(page.number, "".join(pieces), starts, list(page.spans))
+    text = "".join(pieces).translate(LOOKALIKES)
+    return PageText(page.number, text, starts, list(page.spans))
 
 
 def document_text(document: Document) -> list[PageText]:

@@ -1,0 +1,66 @@
+"""Generate the labelled fixtures in fixtures/: PDFs, Word documents, images and hostile files.
+
+    python scripts/make_fixtures.py            # rewrites fixtures/ and fixtures/manifest.toml
+
+Each fixture is listed in fixtures/manifest.toml with the finding names it must produce and
+must not produce. The output is deterministic (fixed seeds, dates and zip timestamps), except
+the encrypted PDF, whose encryption salt is random by design.
+Needs the Liberation Sans fonts (Debian: fonts-liberation) and the artwork PNGs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import fixture_office
+import fixture_pdfs
+import pymupdf
+from fixture_common import FOOTER, ROOT, Fixture, write_manifest
+
+OUT = ROOT / "fixtures"
+
+
+def hostile(out: Path) -> list[Fixture]:
+    out.mkdir(parents=True, exist_ok=True)
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "Hemlig tjänsteskrivelse. " + FOOTER[:40], fontsize=11)
+    doc.set_metadata({"creationDate": "D:20260302090000", "modDate": "D:20260302090000"})
+    doc.save(out / "encrypted.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256,
+             user_pw="hemligt", owner_pw="ägare")  # fmt: skip
+    whole = (OUT / "pdf" / "letter-compliant.pdf").read_bytes()
+    (out / "truncated.pdf").write_bytes(whole[:600])
+    (out / "not-a-pdf.pdf").write_text("Det här är en textfil med fel filändelse.\n", "utf-8")
+    return [
+        Fixture(
+            "hostile/encrypted.pdf",
+            "A PDF that needs the password 'hemligt' to open.",
+            ["encrypted-file"],
+            ["unreadable-file"],
+        ),
+        Fixture(
+            "hostile/truncated.pdf",
+            "The first 600 bytes of letter-compliant.pdf.",
+            ["unreadable-file"],
+            [],
+        ),
+        Fixture("hostile/not-a-pdf.pdf", "A plain text file named .pdf.", [], ["encrypted-file"]),
+    ]
+
+
+def main() -> int:
+    fixtures = [
+        *fixture_pdfs.make(OUT / "pdf"),
+        *fixture_office.make_word(OUT / "docx"),
+        *fixture_office.make_images(OUT / "images"),
+    ]
+    fixtures += hostile(OUT / "hostile")
+    write_manifest(fixtures, OUT / "manifest.toml")
+    total = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
+    print(f"{len(fixtures)} fixtures, {total / 1e6:.1f} MB in {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

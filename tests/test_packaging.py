@@ -1,0 +1,76 @@
+"""An installed wheel carries the bundled profiles and finds them outside the source tree."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ("pyproject.toml", "setup.py", "README.md", "profilecheck", "rules")
+
+
+def _build_wheel(tmp_path: Path) -> Path:
+    """Build from a copy, so the work tree gets no build/ folder; without network if possible."""
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in SOURCES:
+        path = ROOT / name
+        if path.is_dir():
+            shutil.copytree(path, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif path.is_file():
+            shutil.copy2(path, source / name)
+    out = tmp_path / "wheel"
+    command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)]
+    attempts = [[*command, "--no-build-isolation"], command]  # the second fetches setuptools
+    errors = []
+    for attempt in attempts:
+        done = subprocess.run(attempt, capture_output=True, text=True, timeout=300)
+        wheels = list(out.glob("*.whl"))
+        if done.returncode == 0 and wheels:
+            return wheels[0]
+        errors.append(done.stderr[-800:])
+    pytest.skip("cannot build a wheel here (needs setuptools>=77):\n" + "\n".join(errors))
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build_wheel(tmp_path_factory.mktemp("packaging"))
+
+
+def test_wheel_contains_profiles_and_every_package(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for path in (ROOT / "rules").rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            inside = "profilecheck/profiles/" + path.relative_to(ROOT / "rules").as_posix()
+            assert inside in names, f"{inside} is missing from the wheel"
+    for init in (ROOT / "profilecheck").rglob("__init__.py"):
+        assert init.relative_to(ROOT).as_posix() in names
+
+
+def test_installed_wheel_finds_bundled_profile(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    environment = {**os.environ, "PYTHONPATH": str(site), "PYTHONSAFEPATH": "1"}
+    script = (
+        "import profilecheck.profile as p; r = p.bundled_root(); print(r); "
+        "print(p.load_profile('alebyggen').chain)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=elsewhere, env=environment,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    root, chain = done.stdout.splitlines()
+    assert Path(root).resolve().is_relative_to(site.resolve())
+    assert chain == "['alebyggen', 'ale']"
+    show = subprocess.run([sys.executable, "-m", "profilecheck", "profile", "show", "ale"],
+                          cwd=elsewhere, env=environment, capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert show.returncode == 0, show.stderr
+    assert str(site) in show.stdout or "profilecheck/profiles/ale" in show.stdout
