@@ -53,13 +53,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = small_docx(Path(folder))
         bare = best([sys.executable, "-c", "import docx"], args.repeat)
-        check = best([sys.executable, "-m", "profilecheck", "check", "--isolated", "--exit-zero", str(path)], args.repeat)
+        check = best(
+            [sys.executable, "-m", "profilecheck", "check", "--isolated", "--exit-zero", str(path)],
+            args.repeat,
+        )
         version = best([sys.executable, "-m", "profilecheck", "--version"], args.repeat)
         probe = PROBE.format(path=str(path), heavy=HEAVY)
-        loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stderr.strip().splitlines()
+        loaded = (
+            subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+            .stderr.strip()
+            .splitlines()
+        )
     print(f"python -c 'import docx':           {bare * 1000:7.0f} ms")
     print(f"profilecheck --version:            {version * 1000:7.0f} ms")
-    print(f"profilecheck check small.docx:     {check * 1000:7.0f} ms  ({check / bare:.2f}x the bare import; target <= 2x)")
+    print(
+        f"profilecheck check small.docx:     {check * 1000:7.0f} ms  ({check / bare:.2f}x the bare import; target <= 2x)"
+    )
     print(f"heavy modules imported by the check: {loaded[-1] if loaded else 'none'}")
 
 

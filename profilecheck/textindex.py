@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from profilecheck.model import Box, Document, Page, Part, TextSpan
 
-
 # Characters that look like a hyphen or a space and that fonts and PDF producers substitute
 # (soft hyphen, no-break space, Unicode dashes): one for one, so offsets stay valid.
 LOOKALIKES = str.maketrans(
