@@ -14,7 +14,7 @@ import click
 from profilecheck import __version__
 from profilecheck.errors import UsageError
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "html", "sarif", "junit", "markdown")
 LEVELS = ("info", "warning", "error")
 
 
@@ -78,6 +78,13 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(LEVELS), help="Lowest severity that fails the run.")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT:PATH",
+    help=f"Also write a report to a file; repeatable ({', '.join(FORMATS)}).",
+)
 @click.option("--lang", help="Language of the messages (sv, en); default: the profile's.")
 @click.option("--exclude", multiple=True, help="Glob of files or folders to leave out.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run.")
@@ -104,6 +111,7 @@ def _check(paths: tuple[str, ...], **o: object) -> int:
     from profilecheck.waivers import apply_waiver_file
     from profilecheck.walk import iter_candidates
 
+    reports = _parse_reports(o["reports"])
     settings = _with_overrides(load_settings(o["config"], o["isolated"]), o)
     profile = load_profile(settings.profile, settings.root if settings.source else None)
     engine = Engine(profile, settings)
@@ -120,6 +128,7 @@ def _check(paths: tuple[str, ...], **o: object) -> int:
         files=results,
         fail_on=Severity(settings.fail_on),
         lang=engine.lang,
+        checks=engine.applicable_checks(),
     )
     output: Path | None = o["output"]
     options = Options(
@@ -133,7 +142,21 @@ def _check(paths: tuple[str, ...], **o: object) -> int:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+    for format_name, path in reports:
+        plain = replace(options, color=False, quiet=False, statistics=False)
+        path.write_text(render(format_name, run, plain), encoding="utf-8")
     return 0 if o["exit_zero"] or not run.failed else 1
+
+
+def _parse_reports(values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """`--report html:report.html` -> [("html", Path("report.html"))]."""
+    reports = []
+    for value in values:
+        format_name, _, path = value.partition(":")
+        if format_name not in FORMATS or not path:
+            raise UsageError(f"--report {value!r}: use FORMAT:PATH, FORMAT one of {FORMATS}")
+        reports.append((format_name, Path(path)))
+    return reports
 
 
 def _with_overrides(settings, o: dict) -> object:

@@ -18,7 +18,7 @@ from profilecheck.model import Document, FileResult, Finding, Format, Location, 
 from profilecheck.params import parse_params
 from profilecheck.profile import Problem, Profile
 from profilecheck.readers import read_document, sniff
-from profilecheck.ruletype import Report, Rule, RuleType
+from profilecheck.ruletype import Report, Rule, RuleType, rule_severity
 
 BUILTIN_RULE = "profilecheck"
 
@@ -143,12 +143,27 @@ class Engine:
             findings += report.findings
         return findings
 
+    def applicable_checks(self) -> dict[str, Severity]:
+        """Finding name -> severity of every check that runs: the compliance score's denominator."""
+        checks: dict[str, Severity] = {}
+        for active in self.rules:
+            for name in active.emits:
+                if self.selected(name):
+                    severity = self._severity(name, rule_severity(active.rule, name))
+                    checks[name] = max(checks.get(name, severity), severity, key=lambda s: s.rank)
+        return checks
+
     def _overridden(self, finding: Finding) -> Finding:
-        check = codes.CATALOGUE[finding.name]
+        severity = self._severity(finding.name, finding.severity)
+        return finding if severity is finding.severity else replace(finding, severity=severity)
+
+    def _severity(self, name: str, default: Severity) -> Severity:
+        """The configuration's severity for a finding name, overriding the rule files'."""
+        check = codes.CATALOGUE[name]
         for selector, severity in self.settings.severity.items():
             if codes.matches(selector, check):
-                return replace(finding, severity=Severity(severity))
-        return finding
+                return Severity(severity)
+        return default
 
 
 def file_problem(path: str, fmt: str, status: Status, name: str, message: str) -> FileResult:

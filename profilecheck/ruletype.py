@@ -124,7 +124,7 @@ class Report:
         )
 
     def severity(self, check: Check) -> Severity:
-        return self.rule.severities.get(check.name) or self.rule.severity or check.severity
+        return rule_severity(self.rule, check.name)
 
     def message(self, name: str, values: dict[str, Any]) -> str:
         template = pick_language(self.rule.messages.get(name), self.lang) or pick_language(
@@ -133,6 +133,11 @@ class Report:
         if not template:
             return CATALOGUE[name].summary
         return string.Formatter().vformat(template, (), _Blank(values))
+
+
+def rule_severity(rule: Rule, name: str) -> Severity:
+    """A finding's severity as the rule file sets it, else the catalogue's default."""
+    return rule.severities.get(name) or rule.severity or CATALOGUE[name].severity
 
 
 def pick_language(texts: dict[str, str] | None, lang: str) -> str | None:

@@ -10,6 +10,10 @@ from profilecheck.model import RunResult
 FORMATS = {
     "text": "profilecheck.reporters.text",
     "json": "profilecheck.reporters.json",
+    "html": "profilecheck.reporters.html",
+    "sarif": "profilecheck.reporters.sarif",
+    "junit": "profilecheck.reporters.junit",
+    "markdown": "profilecheck.reporters.markdown",
 }
 
 

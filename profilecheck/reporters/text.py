@@ -73,15 +73,24 @@ def _statistics(run: RunResult, options: Options) -> list[str]:
 
 
 def _summary(run: RunResult, options: Options) -> str:
+    from profilecheck.i18n import STATUS_LABELS, label, translator
+
+    _ = translator(run.lang)
     summary = run.summary()
-    statuses = ", ".join(f"{n} {status}" for status, n in summary["statuses"].items())
+    statuses = ", ".join(
+        f"{n} {label(STATUS_LABELS, status, run.lang)}" for status, n in summary["statuses"].items()
+    )
     found = summary["findings"]
-    text = (
-        f"{summary['files']} file(s): {statuses or 'none'}. "
-        f"{found['error']} error(s), {found['warning']} warning(s), {found['info']} info."
+    text = _("{files} file(s): {statuses}. {errors} error(s), {warnings} warning(s), {info} info.")
+    text = text.format(
+        files=summary["files"],
+        statuses=statuses or _("none"),
+        errors=found["error"],
+        warnings=found["warning"],
+        info=found["info"],
     )
     if summary["suppressed"]:
-        text += f" {summary['suppressed']} suppressed."
+        text += " " + _("{count} suppressed.").format(count=summary["suppressed"])
     colour = "red" if run.failed else "green"
     return _style(text, colour, bold=True, on=options.color)
 
