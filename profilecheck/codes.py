@@ -67,6 +67,12 @@ CATALOGUE: dict[str, Check] = {
             "error",
             "An outdated phone number or a foreign e-mail domain.",
         ),
+        _c(
+            "K404",
+            "contact-unchecked",
+            "info",
+            "Text exists only as pixels and OCR is unavailable: contacts not checked.",
+        ),
         # A: accessibility (DOS-lagen, EN 301 549, WCAG 2.1 AA)
         _c("A501", "pdf-untagged", "error", "The PDF has no structure tags."),
         _c("A502", "language-missing", "error", "The document language is not set."),

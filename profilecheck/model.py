@@ -234,7 +234,7 @@ class Paint:
     colour: Colour
     box: Box
     page: int
-    operation: str = "fill"  # "fill" or "stroke"
+    operation: str = "fill"  # "fill", "stroke", or "text" (a declared text colour)
     part: Part = Part.BODY
 
 

@@ -166,11 +166,16 @@ def walk_entries(roots: Iterable[str], options: WalkOptions = WalkOptions()) -> 
         if not stat.S_ISDIR(status.st_mode):
             yield Entry(root, root, True, stat=status, note=_name_note(root))
             continue
-        yield from _walk_folder(root, root, matcher, options, {_identity(status)})
+        yield from _walk_folder(root, root, "", matcher, options, {_identity(status)})
 
 
 def _walk_folder(
-    folder: str, root: str, matcher: _Matcher, options: WalkOptions, seen: set[tuple[int, int]]
+    folder: str,
+    root: str,
+    prefix: str,  # the folder relative to the root, "" or ending in "/"
+    matcher: _Matcher,
+    options: WalkOptions,
+    seen: set[tuple[int, int]],
 ) -> Iterator[Entry]:
     try:
         with os.scandir(folder) as listing:
@@ -180,7 +185,7 @@ def _walk_folder(
         return
     for entry in entries:
         path = _long_path(entry.path)
-        relative = os.path.relpath(path, root).replace(os.sep, "/")
+        relative = prefix + entry.name
         try:
             is_link = entry.is_symlink()
             is_folder = entry.is_dir(follow_symlinks=options.follow_links)
@@ -189,7 +194,8 @@ def _walk_folder(
             continue
         if is_folder:
             if not matcher.folder_skipped(entry.name, relative, entry):
-                yield from _linked_or_plain(path, root, matcher, options, seen, is_link)
+                inside = f"{relative}/"
+                yield from _linked_or_plain(path, root, inside, matcher, options, seen, is_link)
             continue
         if is_link and entry.is_dir(follow_symlinks=True):
             continue  # a folder link we were told not to follow
@@ -201,13 +207,14 @@ def _walk_folder(
 def _linked_or_plain(
     path: str,
     root: str,
+    prefix: str,
     matcher: _Matcher,
     options: WalkOptions,
     seen: set[tuple[int, int]],
     is_link: bool,
 ) -> Iterator[Entry]:
     if not is_link:
-        yield from _walk_folder(path, root, matcher, options, seen)
+        yield from _walk_folder(path, root, prefix, matcher, options, seen)
         return
     try:
         identity = _identity(os.stat(path))
@@ -218,7 +225,7 @@ def _linked_or_plain(
         message = "folder link loop: this folder links back to a folder already scanned"
         yield Entry(path, root, False, problem=("skipped", message))
         return
-    yield from _walk_folder(path, root, matcher, options, seen | {identity})
+    yield from _walk_folder(path, root, prefix, matcher, options, seen | {identity})
 
 
 def _file_entry(entry: os.DirEntry, path: str, root: str) -> Entry:

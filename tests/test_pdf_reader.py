@@ -115,3 +115,24 @@ def test_truncated_pdf_is_unreadable_or_repaired(tmp_path):
     with pytest.raises(ReadError) as caught:
         read_pdf(str(cut), DEFAULT_LIMITS).close()
     assert caught.value.finding == "unreadable-file"
+
+
+def test_rotated_page_gives_boxes_as_shown(tmp_path):
+    document = pymupdf.open()
+    page = document.new_page(width=595, height=842)
+    page.insert_text((72, 100), "Roterad sida", fontsize=20)
+    page.insert_image(pymupdf.Rect(300, 600, 400, 650), stream=_png())
+    page.set_rotation(90)
+    path = tmp_path / "rotated.pdf"
+    document.save(path)
+    with read_pdf(str(path), DEFAULT_LIMITS) as opened:
+        shown = opened.pages[0]
+        assert (shown.width, shown.height) == (842, 595)
+        (span,) = shown.spans
+        assert span.box.x1 <= shown.width and span.box.y1 <= shown.height
+        assert span.box.height > span.box.width  # the line now runs downwards
+        crop = shown.render(72, span.box)
+        assert crop.size and crop.min() < 128  # the text is inside the crop
+        (image,) = shown.images
+        assert abs(image.transform.rotation) == 90
+        assert image.box.x1 <= shown.width and image.box.y1 <= shown.height

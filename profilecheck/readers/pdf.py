@@ -24,6 +24,7 @@ from profilecheck.model import (
     TextSpan,
     Transform,
 )
+from profilecheck.readers.pdf_colours import declared_colours, paired_paths, paired_texts
 from profilecheck.readers.pixels import image_from_pixmap
 
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
@@ -39,10 +40,21 @@ def strip_subset(name: str) -> str:
     return SUBSET_PREFIX.sub("", name)
 
 
+def _open_pdf(path: str) -> Any:
+    """MuPDF takes file names as UTF-8: a name that is not (surrogate-escaped bytes on POSIX
+    shares) is opened from its bytes instead."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        with open(path, "rb") as handle:
+            return pymupdf.open(stream=handle.read(), filetype="pdf")
+    return pymupdf.open(path, filetype="pdf")
+
+
 def read_pdf(path: str, limits: Limits) -> Document:
     pymupdf.TOOLS.reset_mupdf_warnings()
     try:
-        pdf = pymupdf.open(path, filetype="pdf")
+        pdf = _open_pdf(path)
     except Exception as error:  # PyMuPDF raises several types for damaged files
         reason = str(error).replace(f"'{path}'", "it")
         raise ReadError(Status.UNREADABLE, "unreadable-file", f"not a readable PDF: {reason}")
@@ -137,7 +149,7 @@ def _spans(page: pymupdf.Page, number: int) -> list[TextSpan]:
                     bold=bool(span["flags"] & BOLD_FLAG) or bool(BOLD_NAME.search(font)),
                     italic=bool(span["flags"] & ITALIC_FLAG) or bool(ITALIC_NAME.search(font)),
                     colour=Colour.from_rgb_int(span["color"]),
-                    box=Box(*span["bbox"]),
+                    box=_box(span["bbox"], page),
                     page=number,
                     line=line_number,
                 )
@@ -163,11 +175,13 @@ def _images(pdf: pymupdf.Document, page: pymupdf.Page, number: int) -> list[Plac
         width, height, xref = info["width"], info["height"], info.get("xref", 0)
         placed.append(
             PlacedImage(
-                box=Box(*info["bbox"]),
+                box=_box(info["bbox"], page),
                 pixel_width=width,
                 pixel_height=height,
                 page=number,
-                transform=placement_transform(info["transform"], width, height),
+                transform=placement_transform(
+                    tuple(pymupdf.Matrix(info["transform"]) * page.rotation_matrix), width, height
+                ),
                 name=f"xref {xref}" if xref else "inline image",
                 colour_mode=info.get("cs-name", ""),
                 digest=(info.get("digest") or b"").hex(),
@@ -180,23 +194,67 @@ def _images(pdf: pymupdf.Document, page: pymupdf.Page, number: int) -> list[Plac
 
 
 def _paints(page: pymupdf.Page, number: int) -> list[Paint]:
+    """Vector fills and strokes, then text colours (operation "text"), as declared where the
+    content stream could be paired with PyMuPDF's sRGB view (see pdf_colours)."""
+    drawings = page.get_drawings()
+    declared = declared_colours(page.parent, page)
+    pairs = paired_paths(declared, drawings)
     paints = []
-    for drawing in page.get_drawings():
-        box = Box(*drawing["rect"])
+    for index, drawing in enumerate(drawings):
+        box = _box(drawing["rect"], page)
         for operation, key in (("fill", "fill"), ("stroke", "color")):
             rgb = drawing.get(key)
             if rgb is not None and len(rgb) == 3:
-                paints.append(Paint(Colour("rgb", tuple(rgb), exact=False), box, number, operation))
-    return paints
+                wanted = getattr(pairs[index], operation) if pairs else None
+                paints.append(Paint(_declared(wanted, rgb), box, number, operation))
+    return paints + _text_paints(page, number, declared)
+
+
+def _text_paints(page: pymupdf.Page, number: int, declared: Any) -> list[Paint]:
+    trace = [t for t in page.get_texttrace() if t.get("type") in (0, 1, 2)]
+    colours = paired_texts(declared, trace)
+    if colours is None:  # unpaired: the palette rule falls back to the spans' sRGB colours
+        return []
+    return [
+        Paint(_declared(colour, entry["color"]), _box(entry["bbox"], page), number, "text")
+        for colour, entry in zip(colours, trace, strict=False)
+        if colour is not None and len(entry.get("color") or ()) == 3
+    ]
+
+
+def _declared(colour: Colour | None, rgb: Any) -> Colour:
+    rgb = tuple(float(c) for c in rgb)
+    if colour is None:
+        return Colour("rgb", rgb, exact=False)
+    if colour.space == "separation":
+        return Colour(colour.space, colour.components, colour.name, True, rgb)
+    return colour
+
+
+def _box(rect: Any, page: pymupdf.Page) -> Box:
+    """A box in the page as shown: PyMuPDF gives content in unrotated coordinates."""
+    if page.rotation:
+        rect = pymupdf.Rect(rect) * page.rotation_matrix
+        rect.normalize()
+    return Box(*rect)
 
 
 def _render(pdf: pymupdf.Document, index: int, dpi: float, clip: Box | None) -> Any:
     import numpy as np
 
     page = pdf.load_page(index)
-    area = pymupdf.Rect(clip.x0, clip.y0, clip.x1, clip.y1) if clip else None
+    dpi = max(1, round(dpi))
+    rotated_clip = clip is not None and page.rotation
+    area = pymupdf.Rect(clip.x0, clip.y0, clip.x1, clip.y1) if clip and not rotated_clip else None
     pix = page.get_pixmap(dpi=dpi, clip=area, alpha=False, colorspace=pymupdf.csRGB)
-    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n).copy()
+    pixels = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
+    if rotated_clip:  # clips are in unrotated space: cut the shown page instead
+        scale = dpi / 72
+        top, bottom = round(clip.y0 * scale), round(clip.y1 * scale)
+        pixels = pixels[
+            max(top, 0) : bottom, max(round(clip.x0 * scale), 0) : round(clip.x1 * scale)
+        ]
+    return pixels.copy()
 
 
 def _fonts(pdf: pymupdf.Document, page_count: int, warnings: list[str]) -> list[Font]:

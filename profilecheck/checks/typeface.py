@@ -1,0 +1,205 @@
+"""Rule type `typeface`: text is set in the profile's typefaces, and PDFs embed their fonts.
+
+    [params]
+    families = ["Arial", "Georgia", "Calibri"]
+    replacement = "Arial"
+    [params.aliases]
+    "Helvetica Neue" = "Arial"
+
+Passes: spans in ArialMT, Arial-BoldMT, "Arial,Bold", ABCDEF+Georgia-Italic, Calibri Light.
+Fails: a span in Comic Sans MS (`font-not-allowed`, once per family with its count and pages);
+a PDF that uses Calibri without embedding it (`font-not-embedded`).
+
+Only fonts that text actually uses count, never fonts merely listed in a PDF's resources. Font
+names are matched by family: subset prefixes, PostScript suffixes (MT, PS, PSMT) and style
+suffixes (-Bold, ,Italic, " Bold") are removed. Word runs are checked by their effective font
+and, where the reader found east-Asian or complex-script text, by those slots too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from profilecheck.model import Document, Format, TextSpan
+from profilecheck.params import ParamProblem
+from profilecheck.ruletype import Report, Rule, RuleType
+from profilecheck.tokens import TokenError, load_tokens
+
+SUBSET = re.compile(r"^[A-Z]{6}\+")
+POSTSCRIPT_SUFFIX = re.compile(r"(PSMT|MT|PS)$")
+STYLE_WORDS = re.compile(
+    r"[\s_]*(Bold|Italic|Oblique|Regular|Light|Medium|Semibold|SemiBold|Demi|Black|Heavy|Book"
+    r"|Condensed|Cond)$",
+    re.IGNORECASE,
+)
+BASE_14 = {
+    "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
+    "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
+    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Symbol", "ZapfDingbats",
+}  # fmt: skip
+# Word keeps a font per script slot; the east-Asian and complex-script fonts only show for
+# text in those scripts, so they count only where the run holds such characters.
+SLOT_SCRIPTS = {
+    "eastAsia": re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"),
+    "cs": re.compile(r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\ufb1d-\ufdff\ufe70-\ufeff]"),
+}
+
+
+def family_of(font: str) -> str:
+    """'ABCDEF+Arial-BoldMT' → 'Arial'; 'Arial,Bold' → 'Arial'; 'Calibri Light' → 'Calibri'."""
+    name = SUBSET.sub("", font.strip()).split(",")[0]
+    if "-" in name:
+        name = name.split("-")[0]
+    name = POSTSCRIPT_SUFFIX.sub("", name)
+    previous = None
+    while previous != name:
+        previous, name = name, STYLE_WORDS.sub("", name)
+    return name.strip() or font.strip()
+
+
+def family_key(font: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", family_of(font).lower())
+
+
+@dataclass
+class TypefaceParams:
+    families: list[str] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # font name -> allowed family
+    replacement: str | None = None  # suggested instead of a font not allowed
+    tokens: str | None = None  # DTCG file whose fontFamily tokens add families
+    weights: list[Literal["regular", "bold"]] = field(default_factory=list)  # empty: any
+    styles: list[Literal["normal", "italic"]] = field(default_factory=list)  # empty: any
+    embedding: bool = True  # report PDF fonts that are not embedded
+    base14: Literal["ignore", "warn"] = "warn"  # the PDF standard fonts, when not embedded
+
+
+@dataclass
+class _Group:
+    font: str
+    count: int = 0
+    pages: set[int] = field(default_factory=set)
+    first: TextSpan | None = None
+
+
+class TypefaceRule(RuleType):
+    """Flags typefaces that are not in the profile, and fonts a PDF does not embed.
+
+    `font-not-allowed` is reported once per family and document with the number of spans, the
+    pages and a sample, and suggests the profile's replacement font. With `weights` or `styles`
+    set, bold or italic text is checked too. `font-not-embedded` covers fonts that text uses;
+    `base14 = "ignore"` lets the 14 PDF standard fonts (Helvetica, Times-Roman, ...) pass.
+    """
+
+    name = "typeface"
+    emits = ("font-not-allowed", "font-not-embedded")
+    Params = TypefaceParams
+    messages = {
+        "font-not-allowed": {
+            "en": "Typeface {font} is not in the profile ({count}× on page {pages}{sample})",
+            "sv": "Typsnittet {font} ingår inte i profilen ({count}× på sida {pages}{sample})",
+        },
+        "font-not-embedded": {
+            "en": "Font {font} is not embedded in the PDF",
+            "sv": "Typsnittet {font} är inte inbäddat i PDF-filen",
+        },
+    }
+
+    def __init__(self, rule: Rule, params: TypefaceParams) -> None:
+        super().__init__(rule, params)
+        families = list(params.families)
+        if params.tokens:
+            families += load_tokens(rule.folder / params.tokens).families
+        self.allowed = {family_key(name): name for name in families}
+        self.allowed |= {family_key(a): t for a, t in params.aliases.items()}
+        self.allowed |= {a.lower(): t for a, t in params.aliases.items()}
+        self.replacement = params.replacement or (families[0] if families else None)
+
+    @classmethod
+    def validate(cls, params: TypefaceParams, rule: Rule) -> list[ParamProblem]:
+        problems = []
+        if params.tokens:
+            try:
+                load_tokens(rule.folder / params.tokens)
+            except TokenError as error:
+                problems.append(ParamProblem("params.tokens", str(error)))
+        elif not params.families:
+            problems.append(ParamProblem("params.families", "name at least one typeface"))
+        known = {family_key(f) for f in params.families}
+        for alias, target in params.aliases.items():
+            if family_key(target) not in known and not params.tokens:
+                problems.append(ParamProblem(f"params.aliases.{alias}", "not a listed family"))
+        return problems
+
+    def is_allowed(self, font: str) -> bool:
+        return font.lower() in self.allowed or family_key(font) in self.allowed
+
+    def check(self, document: Document, report: Report) -> None:
+        groups: dict[str, _Group] = {}
+        for span in document.spans():
+            for font in self._fonts_of(span):
+                if not self._span_ok(font, span):
+                    group = groups.setdefault(family_key(font), _Group(family_of(font)))
+                    group.count += 1
+                    group.pages.add(span.page)
+                    group.first = group.first or span
+        for group in groups.values():
+            self._report_font(group, document, report)
+        if self.params.embedding and document.format is Format.PDF:
+            self._embedding(document, report)
+
+    def _fonts_of(self, span: TextSpan) -> list[str]:
+        fonts = [span.font] if span.font else []
+        fonts += [
+            font
+            for slot, font in span.font_slots
+            if font and slot in SLOT_SCRIPTS and SLOT_SCRIPTS[slot].search(span.text)
+        ]
+        return list(dict.fromkeys(fonts))
+
+    def _span_ok(self, font: str, span: TextSpan) -> bool:
+        if not self.is_allowed(font):
+            return False
+        weight = "bold" if span.bold else "regular"
+        style = "italic" if span.italic else "normal"
+        if self.params.weights and weight not in self.params.weights:
+            return False
+        return not (self.params.styles and style not in self.params.styles)
+
+    def _report_font(self, group: _Group, document: Document, report: Report) -> None:
+        first = group.first
+        assert first is not None
+        name = group.font
+        if self.is_allowed(first.font):  # allowed family, but a weight or style that is not
+            name = f"{name} {'bold' if first.bold else ''}{' italic' if first.italic else ''}"
+        pages = ", ".join(str(p) for p in sorted(group.pages)) if document.paginated else "—"
+        report(
+            "font-not-allowed",
+            page=first.page,
+            box=first.box,
+            part=first.part,
+            suggestion=self.replacement,
+            measured={"value": group.count, "limit": 0},
+            font=name.strip(),
+            count=group.count,
+            pages=pages,
+            sample=f": “{first.text.strip()[:40]}”" if first.text.strip() else "",
+        )
+
+    def _embedding(self, document: Document, report: Report) -> None:
+        used = {span.font for span in document.spans()}
+        used_keys = {family_key(name) for name in used}
+        for font in document.fonts:
+            if font.embedded is not False:
+                continue
+            if font.name not in used and family_key(font.name) not in used_keys:
+                continue
+            if font.name in BASE_14 and self.params.base14 == "ignore":
+                continue
+            report(
+                "font-not-embedded",
+                part=None,
+                suggestion="Bädda in typsnittet / Embed the font",
+                font=font.name,
+            )

@@ -1,0 +1,595 @@
+"""Finding a mark (Ales vapen) in pixels with OpenCV, and measuring how it is drawn.
+
+Two ways in. `match_whole` asks whether a placed image *is* one of the artwork versions (a
+perceptual hash on a normalised 32×32 grayscale, then normalised cross-correlation), so an image
+embedded in a PDF or Word file is recognised without rendering. `find_marks` searches a picture
+(a page render, a photo, a scan) for the mark wherever it is: coarse normalised cross-correlation
+over a scale pyramid of a small grayscale template proposes candidates (negative peaks are
+white-on-dark marks), then ECC alignment with an affine model on a patch of the full-resolution
+image verifies each one and measures its scale in x and y (aspect), rotation and position.
+Flat heraldic art has too few keypoints at small sizes for SIFT/ORB to be reliable, and ECC
+gives the geometry directly, so no feature matcher is used.
+
+Colours are sampled in the aligned mark frame, region by region (leaf, waves, field...), and
+compared with each version's colours in ΔE2000 (profilecheck.colour) to name the version and
+to tell a recoloured mark.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from profilecheck.colour import delta_e, rgb_to_lab
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+ARTWORK_HEIGHT = 256
+REFINE_HEIGHT = 96  # the mark's height in the frame where ECC runs and colours are sampled
+COARSE_HEIGHTS = (16, 19, 23, 27)  # template heights per octave of the search pyramid
+COARSE_SCALE = 0.45  # marks of 40 px are ~18 px in the coarse image
+COARSE_MAX_PIXELS = 600_000
+COARSE_THRESHOLD = 0.42
+ACCEPT_CORRELATION = 0.62
+INNER_CORRELATION = 0.5
+MAX_CANDIDATES = 12
+WHOLE_CORRELATION = 0.8
+
+
+@dataclass
+class Version:
+    """One artwork file and where the mark (the shield) sits in it, in artwork pixels."""
+
+    name: str
+    path: Path
+    background: str  # "light", "dark" or "any"
+    rgba: Any  # np.ndarray h×w×4 uint8
+    mark: tuple[float, float, float, float]  # x, y, w, h of the mark inside the artwork
+    colours: dict[str, tuple[float, float, float] | None] = field(default_factory=dict)  # Lab
+
+    @property
+    def kind(self) -> str:
+        """ "vapen" or a logotype layout, from where the mark sits in the artwork."""
+        h, w = self.rgba.shape[:2]
+        _, _, mw, mh = self.mark
+        if mw > 0.8 * w and mh > 0.8 * h:
+            return "vapen"
+        return "horizontal" if mh > 0.8 * h else "stacked"
+
+    @property
+    def aspect(self) -> float:
+        return self.rgba.shape[1] / self.rgba.shape[0]
+
+
+@dataclass
+class MarkModel:
+    template: Any  # gray float32, REFINE_HEIGHT tall
+    regions: dict[str, Any]  # region name -> bool mask in the template frame
+    versions: list[Version]
+    signatures: dict[str, list[tuple[int, Any]]]  # version -> [(dhash, 32×32 gray), ...]
+    logotypes: list[Version] = field(default_factory=list)  # one per layout, to read the name
+    inner: Any = None  # bool mask: inside the shield, away from its outline
+
+
+@dataclass
+class Detection:
+    """A mark found in a picture; geometry in that picture's pixels."""
+
+    quad: list[tuple[float, float]]  # the mark's corners: top-left, top-right, bottom-right, bl
+    box: tuple[float, float, float, float]  # bounding box of the whole logo (mark + name)
+    mark_width: float  # the shield's width in pixels (along its own axis)
+    aspect_change: float  # 1.0 = undistorted; > 1 wider than drawn
+    rotation: float  # degrees, counter-clockwise
+    mirrored: bool
+    score: float
+    kind: str = "vapen"
+    observed: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # Lab
+    background_lightness: float | None = None  # L* of what lies around the logo
+
+
+# ---- artwork ----------------------------------------------------------------------------
+
+
+def load_rgba(path: Path) -> Any:
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image = image.convert("RGBA")
+        if image.height > ARTWORK_HEIGHT:  # plenty for matching; decoding print files is slow
+            width = max(1, round(image.width * ARTWORK_HEIGHT / image.height))
+            image = image.resize((width, ARTWORK_HEIGHT), Image.Resampling.BOX)
+        return np.asarray(image).copy()
+
+
+def flatten(rgba: Any, background: tuple[int, int, int] = (255, 255, 255)) -> Any:
+    """RGBA over a plain background, as RGB uint8."""
+    import numpy as np
+
+    if rgba.shape[2] == 3:
+        return rgba
+    alpha = rgba[..., 3:4].astype(np.float32) / 255
+    out = rgba[..., :3].astype(np.float32) * alpha + np.float32(background) * (1 - alpha)
+    return out.round().astype(np.uint8)
+
+
+def gray(rgb: Any) -> Any:
+    import cv2
+
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+@lru_cache(maxsize=8)
+def load_model(mark_path: str, versions: tuple[tuple[str, str, str], ...]) -> MarkModel:
+    """The detection model: the mark's template and regions, each version located and sampled."""
+    import cv2
+    import numpy as np
+
+    mark_rgba = load_rgba(Path(mark_path))
+    h, w = mark_rgba.shape[:2]
+    size = (round(w * REFINE_HEIGHT / h), REFINE_HEIGHT)
+    small = cv2.resize(mark_rgba, size, interpolation=cv2.INTER_AREA)
+    template = gray(flatten(small)).astype(np.float32)
+    large = cv2.resize(mark_rgba, (size[0] * 2, size[1] * 2), interpolation=cv2.INTER_AREA)
+    regions = {
+        name: cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.7
+        for name, mask in _regions(large).items()
+    }
+    model = MarkModel(template, regions, [], {})
+    opaque = (small[..., 3] > 200).astype(np.uint8)
+    model.inner = cv2.erode(opaque, np.ones((3, 3), np.uint8), iterations=REFINE_HEIGHT // 16) > 0
+    for name, path, background in versions:
+        rgba = load_rgba(Path(path))
+        version = Version(name, Path(path), background, rgba, _locate(template, rgba))
+        version.colours = _version_colours(version, regions, size)
+        model.versions.append(version)
+        model.signatures[name] = _signatures(rgba)
+    model.logotypes = _ink_versions(model)
+    return model
+
+
+def _regions(small_rgba: Any) -> dict[str, Any]:
+    """Areas of one colour in the reference artwork (leaf, waves, field), eroded."""
+    import cv2
+    import numpy as np
+
+    opaque = small_rgba[..., 3] > 200
+    rgb = small_rgba[..., :3]
+    quantised = (rgb // 32).astype(np.int32)
+    keys = quantised[..., 0] * 64 + quantised[..., 1] * 8 + quantised[..., 2]
+    regions = {}
+    kernel = np.ones((3, 3), np.uint8)
+    for key in np.unique(keys[opaque]):
+        mask = ((keys == key) & opaque).astype(np.uint8)
+        eroded = cv2.erode(mask, kernel, iterations=2)
+        if eroded.sum() >= 120:
+            colour = rgb[eroded > 0].mean(axis=0)
+            regions["#" + "".join(f"{round(c):02X}" for c in colour)] = eroded > 0
+    return regions
+
+
+def _locate(template: Any, rgba: Any) -> tuple[float, float, float, float]:
+    """Where the mark sits inside an artwork version (same drawing, unknown scale)."""
+    import cv2
+    import numpy as np
+
+    h, w = rgba.shape[:2]
+    if abs(w / h - template.shape[1] / template.shape[0]) < 0.01:
+        return (0.0, 0.0, float(w), float(h))  # the mark alone
+    factor = 128 / h
+    small = cv2.resize(rgba, (max(1, round(w * factor)), 128), interpolation=cv2.INTER_AREA)
+    picture = gray(flatten(small, (128, 128, 128))).astype(np.float32)
+    best = (-2.0, 0, 0, 0.0)
+    for fraction in np.linspace(0.7, 1.0, 31):
+        th = round(128 * fraction)
+        tw = round(template.shape[1] * th / template.shape[0])
+        if tw > picture.shape[1] or th > picture.shape[0]:
+            continue
+        scaled = cv2.resize(template, (tw, th), interpolation=cv2.INTER_AREA)
+        scores = cv2.matchTemplate(picture, scaled, cv2.TM_CCOEFF_NORMED)
+        _, high, _, (x, y) = cv2.minMaxLoc(np.abs(np.nan_to_num(scores)))
+        if high > best[0]:
+            best = (high, x, y, th)
+    _, x, y, th = best
+    tw = th * template.shape[1] / template.shape[0]
+    return (x / factor, y / factor, tw / factor, th / factor)
+
+
+def _version_colours(version: Version, regions: dict[str, Any], size: tuple[int, int]) -> dict:
+    import cv2
+    import numpy as np
+
+    x, y, w, h = version.mark
+    crop = version.rgba[round(y) : round(y + h), round(x) : round(x + w)]
+    crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+    colours: dict[str, tuple[float, float, float] | None] = {}
+    for name, mask in regions.items():
+        pixels = crop[mask]
+        opaque = pixels[pixels[:, 3] > 128]
+        if len(opaque) < 0.5 * len(pixels):
+            colours[name] = None  # transparent here: the background shows through
+        else:
+            colours[name] = lab_of(np.median(opaque[:, :3], axis=0))
+    return colours
+
+
+def lab_of(rgb: Any) -> tuple[float, float, float]:
+    return rgb_to_lab(tuple(round(float(c) / 255, 4) for c in rgb))
+
+
+# ---- whole-image matching (placed images) ------------------------------------------------
+
+
+def _signature(rgb: Any, aspect: float | None = None) -> tuple[int, Any]:
+    """dHash and a normalised 32×32 grayscale of a picture, after undoing a distortion."""
+    import cv2
+    import numpy as np
+
+    small = cv2.resize(gray(rgb), (33, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
+    bits = (small[:, 1:] > small[:, :-1]).flatten()
+    value = int("".join("1" if b else "0" for b in bits[::4]), 2)
+    patch = small[:, :32]
+    patch = (patch - patch.mean()) / (patch.std() + 1e-6)
+    return value, patch
+
+
+def _signatures(rgba: Any) -> list[tuple[int, Any]]:
+    return [_signature(flatten(rgba, bg)) for bg in ((255, 255, 255), (0, 0, 0), (128, 128, 128))]
+
+
+def match_whole(image: Image.Image, model: MarkModel, aspect_change: float = 1.0) -> tuple:
+    """(version, correlation) when the image is one of the artwork versions, else (None, 0)."""
+    import numpy as np
+
+    rgba = np.asarray(image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image)
+    height, width = rgba.shape[:2]
+    if min(height, width) < 8:
+        return None, 0.0
+    shown_aspect = width / height * aspect_change
+    has_alpha = rgba.shape[2] == 4 and rgba[..., 3].min() < 250
+    backgrounds = [(128, 128, 128)] if has_alpha else [None]
+    best: tuple[Version | None, float] = (None, 0.0)
+    for version in model.versions:
+        if abs(shown_aspect / version.aspect - 1) > 0.6:
+            continue
+        for background in backgrounds:
+            rgb = flatten(rgba, background) if background else rgba[..., :3]
+            _, patch = _signature(np.ascontiguousarray(rgb))
+            candidates = model.signatures[version.name]
+            refs = [candidates[2]] if background else candidates[:2]
+            for _, ref in refs:
+                score = float((patch * ref).mean())
+                if score > best[1]:
+                    best = (version, score)
+    if best[1] < WHOLE_CORRELATION:
+        return None, best[1]
+    return best
+
+
+def observed_colours(rgb: Any, model: MarkModel, crop: tuple[float, ...] | None = None) -> dict:
+    """Median Lab colour of each mark region in a picture that is exactly the given version."""
+    import cv2
+    import numpy as np
+
+    if crop is not None:
+        x, y, w, h = crop
+        rgb = rgb[round(y) : round(y + h), round(x) : round(x + w)]
+    size = model.template.shape[::-1]
+    small = cv2.resize(np.ascontiguousarray(rgb), size, interpolation=cv2.INTER_AREA)
+    return {name: lab_of(np.median(small[mask], axis=0)) for name, mask in model.regions.items()}
+
+
+def version_distance(version: Version, observed: dict) -> float:
+    """Mean ΔE2000 between the observed region colours and the version's opaque regions."""
+    distances = [
+        delta_e(tuple(observed[name]), colour)
+        for name, colour in version.colours.items()
+        if colour is not None and name in observed
+    ]
+    return sum(distances) / len(distances) if distances else math.inf
+
+
+def nearest_version(model: MarkModel, observed: dict, kind: str) -> tuple[Version, float]:
+    candidates = [v for v in model.versions if v.kind == kind] or model.versions
+    scored = [(version_distance(v, observed), v) for v in candidates]
+    distance, version = min(scored, key=lambda pair: pair[0])
+    return version, distance
+
+
+# ---- searching a picture -----------------------------------------------------------------
+
+
+def find_marks(rgb: Any, model: MarkModel, min_height: float = 20) -> list[Detection]:
+    """Every mark in an RGB picture, verified and measured, best first."""
+    import cv2
+    import numpy as np
+
+    image = gray(rgb)
+    height, width = image.shape
+    scale = min(1.0, COARSE_SCALE, math.sqrt(COARSE_MAX_PIXELS / (height * width)))
+    coarse = image
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        coarse = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    found: list[Detection] = []
+    for x, y, h, sign, _ in _candidates(coarse.astype(np.float32), model.template):
+        if h / scale < min_height:
+            continue
+        detection = _refine(image, rgb, model, (x / scale, y / scale, h / scale), sign)
+        if detection is not None and not any(_overlap(detection, other) for other in found):
+            found.append(detection)
+    return found
+
+
+def _candidates(picture: Any, template: Any) -> list[tuple[float, float, float, int, float]]:
+    """(x, y, height, sign, score) of likely marks in the coarse picture, best first."""
+    import cv2
+
+    peaks: list[tuple[float, float, float, int, float]] = []
+    level, factor = picture, 1.0
+    while min(level.shape) >= COARSE_HEIGHTS[0]:
+        for th in COARSE_HEIGHTS:
+            tw = max(3, round(template.shape[1] * th / template.shape[0]))
+            if th > level.shape[0] or tw > level.shape[1]:
+                continue
+            small = cv2.resize(template, (tw, th), interpolation=cv2.INTER_AREA)
+            scores = _ncc(level, small)
+            for x, y, score in _peaks(scores, tw, th):
+                peaks.append((x * factor, y * factor, th * factor, 1 if score > 0 else -1, score))
+        level = cv2.resize(level, (level.shape[1] // 2, level.shape[0] // 2), cv2.INTER_AREA)
+        factor *= 2
+    peaks.sort(key=lambda p: -abs(p[4]))
+    kept: list[tuple[float, float, float, int, float]] = []
+    for peak in peaks:
+        if not any(_near(peak, other) for other in kept):
+            kept.append(peak)
+        if len(kept) >= MAX_CANDIDATES:
+            break
+    return kept
+
+
+def _ncc(picture: Any, template: Any) -> Any:
+    """TM_CCOEFF_NORMED with flat windows (which give spurious ±1) set to 0."""
+    import cv2
+    import numpy as np
+
+    scores = cv2.matchTemplate(picture, template, cv2.TM_CCOEFF_NORMED)
+    th, tw = template.shape
+    mean = cv2.boxFilter(picture, -1, (tw, th), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    square = cv2.boxFilter(picture * picture, -1, (tw, th), anchor=(0, 0))
+    variance = (square - mean * mean)[: scores.shape[0], : scores.shape[1]]
+    scores[variance < 30.0] = 0.0
+    return np.nan_to_num(scores, nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def _peaks(scores: Any, tw: int, th: int) -> list[tuple[int, int, float]]:
+    import cv2
+    import numpy as np
+
+    strength = np.abs(scores)
+    kernel = np.ones((max(3, th // 2), max(3, tw // 2)), np.uint8)
+    local = (strength >= cv2.dilate(strength, kernel)) & (strength > COARSE_THRESHOLD)
+    ys, xs = np.nonzero(local)
+    order = np.argsort(-strength[ys, xs])[:MAX_CANDIDATES]
+    return [(int(xs[i]), int(ys[i]), float(scores[ys[i], xs[i]])) for i in order]
+
+
+def _near(a: tuple, b: tuple) -> bool:
+    return abs(a[0] - b[0]) < 0.5 * max(a[2], b[2]) and abs(a[1] - b[1]) < 0.5 * max(a[2], b[2])
+
+
+def _overlap(a: Detection, b: Detection) -> bool:
+    ax, ay = _centre(a.quad)
+    bx, by = _centre(b.quad)
+    return math.hypot(ax - bx, ay - by) < 0.5 * max(a.mark_width, b.mark_width)
+
+
+def _centre(quad: list[tuple[float, float]]) -> tuple[float, float]:
+    return sum(p[0] for p in quad) / 4, sum(p[1] for p in quad) / 4
+
+
+def _refine(
+    image: Any, rgb: Any, model: MarkModel, guess: tuple[float, float, float], sign: int
+) -> Detection | None:
+    """Align the template to the candidate with ECC (affine) and measure it."""
+    import cv2
+    import numpy as np
+
+    x, y, h = guess
+    th, tw = model.template.shape
+    factor = th / h
+    margin = 0.35 * h
+    x0, y0 = max(0, int(x - margin)), max(0, int(y - margin))
+    x1 = min(image.shape[1], int(x + h * tw / th + margin) + 1)
+    y1 = min(image.shape[0], int(y + h + margin) + 1)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    size = (max(tw // 2, round((x1 - x0) * factor)), max(th // 2, round((y1 - y0) * factor)))
+    method = cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR
+    patch = cv2.resize(image[y0:y1, x0:x1], size, interpolation=method).astype(np.float32)
+    if sign < 0:
+        patch = 255 - patch
+    warp = np.array([[1, 0, (x - x0) * factor], [0, 1, (y - y0) * factor]], np.float32)
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-4)
+    try:
+        score, warp = cv2.findTransformECC(
+            model.template, patch, warp, cv2.MOTION_AFFINE, criteria, None, 5
+        )
+    except cv2.error:
+        return None
+    geometry = _decompose(warp)
+    if score < ACCEPT_CORRELATION or geometry is None:
+        return None
+    matrix = warp.astype(np.float64) / factor
+    matrix[:, 2] += (x0, y0)
+    if inner_correlation(image, model, matrix) * sign < INNER_CORRELATION:
+        return None  # the outline of a shield, but not this one's charges
+    return _measure(image, rgb, model, matrix, geometry, score, sign)
+
+
+def inner_correlation(image: Any, model: MarkModel, matrix: Any) -> float:
+    """Correlation with the template inside the shield only, where other arms differ."""
+    import cv2
+    import numpy as np
+
+    th, tw = model.template.shape
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    aligned = cv2.warpAffine(image, matrix, (tw, th), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    a = aligned[model.inner].astype(np.float32)
+    b = model.template[model.inner]
+    if a.std() < 1:
+        return 0.0
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def _decompose(warp: Any) -> tuple[float, float, float, float] | None:
+    """(scale x, scale y, rotation ccw in degrees, shear) of an affine warp, if plausible."""
+    a, b, c, d = float(warp[0, 0]), float(warp[0, 1]), float(warp[1, 0]), float(warp[1, 1])
+    scale_x = math.hypot(a, c)
+    if scale_x < 1e-6:
+        return None
+    scale_y = (a * d - b * c) / scale_x
+    shear = (a * b + c * d) / (scale_x * abs(scale_y) + 1e-9)
+    rotation = -math.degrees(math.atan2(c, a))
+    if not (0.4 < scale_x < 2.5 and 0.4 < scale_y < 2.5) or abs(rotation) > 40 or abs(shear) > 0.2:
+        return None
+    return scale_x, scale_y, rotation, shear
+
+
+def _measure(
+    image: Any, rgb: Any, model: MarkModel, matrix: Any, geometry: tuple, score: float, sign: int
+) -> Detection:
+    import cv2
+    import numpy as np
+
+    scale_x, scale_y, rotation, _ = geometry
+    th, tw = model.template.shape
+    corners = np.array([[0, 0, 1], [tw, 0, 1], [tw, th, 1], [0, th, 1]], np.float64)
+    quad = [tuple(p) for p in (corners @ matrix.T).tolist()]
+    aligned = cv2.warpAffine(
+        rgb,
+        matrix,
+        (tw, th),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    observed = {n: lab_of(np.median(aligned[m], axis=0)) for n, m in model.regions.items()}
+    kind, mirrored, logo_quad = _logotype(image, model, matrix, sign)
+    box = _bounds(logo_quad)
+    detection = Detection(
+        quad=quad,
+        box=box,
+        mark_width=math.hypot(matrix[0, 0], matrix[1, 0]) * tw,
+        aspect_change=scale_x / scale_y,
+        rotation=round(rotation, 2) + 0.0,
+        mirrored=mirrored,
+        score=float(score),
+        kind=kind,
+        observed=observed,
+    )
+    detection.background_lightness = ring_lightness(rgb, box, max(2.0, 0.15 * detection.mark_width))
+    return detection
+
+
+def _bounds(quad: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _logotype(image: Any, model: MarkModel, matrix: Any, sign: int) -> tuple[str, bool, list]:
+    """Whether the name "Ale kommun" stands beside or below the mark (and if mirrored)."""
+    import numpy as np
+
+    th, tw = model.template.shape
+    best = ("vapen", False, None, 0.5)
+    for version in model.logotypes:
+        for mirrored in (False, True):
+            score, quad = _text_score(image, version, matrix, tw, sign, mirrored)
+            if score > best[3]:
+                best = (version.kind, mirrored, quad, score)
+    if best[2] is None:
+        corners = np.array([[0, 0, 1], [tw, 0, 1], [tw, th, 1], [0, th, 1]], np.float64)
+        return "vapen", False, [tuple(p) for p in (corners @ matrix.T).tolist()]
+    return best[0], best[1], best[2]
+
+
+def _ink_versions(model: MarkModel) -> list[Version]:
+    """One logotype version per layout: the one whose name has most contrast on white."""
+    chosen: dict[str, Version] = {}
+    for version in model.versions:
+        if version.kind == "vapen":
+            continue
+        ink = 255 - gray(flatten(version.rgba)).mean()
+        current = chosen.get(version.kind)
+        if current is None or ink > 255 - gray(flatten(current.rgba)).mean():
+            chosen[version.kind] = version
+    return list(chosen.values())
+
+
+def _text_score(
+    image: Any, version: Version, matrix: Any, tw: int, sign: int, mirrored: bool
+) -> tuple[float, list]:
+    import cv2
+    import numpy as np
+
+    art = _art_gray(version.path, mirrored)
+    height, width = art.shape
+    mx, my, mw, mh = version.mark
+    full_h, full_w = version.rgba.shape[:2]
+    if mirrored:
+        mx = full_w - mx - mw
+    ratio = full_h / height  # artwork px per small px
+    k = tw / mw  # template px per artwork px
+    to_template = np.array([[ratio * k, 0, -mx * k], [0, ratio * k, -my * k], [0, 0, 1]])
+    to_image = matrix @ to_template
+    warped = cv2.warpAffine(
+        image,
+        to_image,
+        (width, height),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    ).astype(np.float32)
+    text = np.ones_like(art, bool)
+    x0, x1 = int(mx / ratio) - 2, int((mx + mw) / ratio) + 2
+    y0, y1 = int(my / ratio) - 2, int((my + mh) / ratio) + 2
+    text[max(0, y0) : y1, max(0, x0) : x1] = False
+    a, b = warped[text], art[text]
+    if a.std() < 1 or b.std() < 1:
+        return 0.0, []
+    score = float(np.corrcoef(a, b)[0, 1]) * sign
+    art_to_image = matrix @ np.array([[k, 0, -mx * k], [0, k, -my * k], [0, 0, 1]])
+    corners = np.array([[0, 0, 1], [full_w, 0, 1], [full_w, full_h, 1], [0, full_h, 1]], float)
+    return score, [tuple(p) for p in (corners @ art_to_image.T).tolist()]
+
+
+@lru_cache(maxsize=32)
+def _art_gray(path: Path, mirrored: bool) -> Any:
+    import cv2
+    import numpy as np
+
+    rgba = load_rgba(path)
+    h, w = rgba.shape[:2]
+    small = cv2.resize(rgba, (max(1, round(w * 48 / h)), 48), interpolation=cv2.INTER_AREA)
+    art = gray(flatten(small)).astype(np.float32)
+    return art[:, ::-1].copy() if mirrored else art
+
+
+def ring_lightness(rgb: Any, box: tuple[float, ...], pad: float) -> float | None:
+    """L* (median) of a ring `pad` pixels wide around a box: what the logo stands on."""
+    import numpy as np
+
+    height, width = rgb.shape[:2]
+    x0, y0 = max(0, int(box[0] - pad)), max(0, int(box[1] - pad))
+    x1, y1 = min(width, int(box[2] + pad) + 1), min(height, int(box[3] + pad) + 1)
+    mask = np.zeros((height, width), bool)
+    mask[y0:y1, x0:x1] = True
+    ix0, iy0 = max(0, int(box[0])), max(0, int(box[1]))
+    mask[iy0 : int(box[3]) + 1, ix0 : int(box[2]) + 1] = False
+    if mask.sum() < 10:
+        return None
+    luminance = gray(rgb)[mask]
+    return lab_of([np.median(luminance)] * 3)[0]

@@ -1,0 +1,99 @@
+"""The scan cache: digests, stat shortcuts, batches, damaged databases, result round trips."""
+
+from __future__ import annotations
+
+import os
+
+from profilecheck.cache import (
+    Cache,
+    FileRow,
+    bind_path,
+    content_digest,
+    path_neutral,
+    result_key,
+)
+from profilecheck.model import Box, FileResult, Finding, Location, Part, Severity, Status
+
+
+def _result(path: str) -> FileResult:
+    finding = Finding(
+        "K403",
+        "contact-outdated",
+        Severity.ERROR,
+        "Outdated phone number",
+        Location(path, page=2, box=Box(10.123, 20, 110.5, 40), part=Part.FOOTER),
+        rule="ale/outdated-switchboard",
+        suggestion="Use 0303-70 30 00",
+        measured={"value": 1.23456, "limit": 2},
+    )
+    return FileResult(path, "pdf", Status.CHECKED, [finding], pages=2, warnings=["odd xref"])
+
+
+def test_file_result_round_trips_through_its_dict():
+    data = _result("/share/a.pdf").as_dict()
+    assert FileResult.from_dict(data).as_dict() == data
+
+
+def test_result_is_stored_without_its_path_and_bound_to_another(tmp_path):
+    data = _result("/share/a.pdf").as_dict()
+    neutral = path_neutral(data)
+    assert neutral["path"] == "" and neutral["findings"][0]["location"]["path"] == ""
+    moved = FileResult.from_dict(bind_path(neutral, "/share/b.pdf"))
+    assert moved.path == "/share/b.pdf"
+    assert moved.findings[0].location.path == "/share/b.pdf"
+
+
+def test_digest_depends_on_content_only(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    a.write_bytes(b"same")
+    b.write_bytes(b"same")
+    c.write_bytes(b"other")
+    assert content_digest(str(a)) == content_digest(str(b)) != content_digest(str(c))
+
+
+def test_stat_shortcut_notices_size_mtime_and_inode(tmp_path):
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"one")
+    row = FileRow.of(os.stat(path), "d")
+    assert row.matches(os.stat(path))
+    os.utime(path, ns=(1, 1))
+    assert not row.matches(os.stat(path))
+
+
+def test_result_key_changes_with_settings_content_and_ignores():
+    base = result_key("config", "digest", False, ())
+    assert base == result_key("config", "digest", False, ())
+    assert base != result_key("other-config", "digest", False, ())
+    assert base != result_key("config", "other-digest", False, ())
+    assert base != result_key("config", "digest", True, ())
+    assert base != result_key("config", "digest", False, ("K403",))
+
+
+def test_store_and_read_back_below_a_root(tmp_path):
+    root = str(tmp_path / "share")
+    inside, outside = os.path.join(root, "a.pdf"), str(tmp_path / "share2" / "b.pdf")
+    with Cache(tmp_path / "cache") as cache:
+        cache.store(
+            [(inside, FileRow(1, 2, 3, "d1")), (outside, FileRow(1, 2, 3, "d2"))],
+            [("k1", path_neutral(_result(inside).as_dict()))],
+        )
+    with Cache(tmp_path / "cache") as cache:
+        rows = cache.file_rows([root])
+        assert list(rows) == [os.fsencode(inside)]
+        assert set(cache.results(["k1", "missing"])) == {"k1"}
+        assert cache.integrity() == "ok"
+
+
+def test_paths_that_are_not_utf8_are_stored(tmp_path):
+    path = os.fsdecode(b"/share/caf\xe9.pdf")
+    with Cache(tmp_path) as cache:
+        cache.store([(path, FileRow(1, 2, 3, "d"))], [])
+        assert os.fsencode(path) in cache.file_rows(["/share"])
+
+
+def test_a_damaged_database_is_set_aside(tmp_path):
+    (tmp_path / "scan-v1.sqlite3").write_bytes(b"this is not a database" * 100)
+    with Cache(tmp_path) as cache:
+        assert cache.recovered
+        assert cache.results(["k"]) == {}
+    assert any(p.name.startswith("scan-v1.sqlite3.damaged-") for p in tmp_path.iterdir())

@@ -1,0 +1,242 @@
+"""The logo rule: each finding triggered by a fixture in PDF, Word or image form, and not by a
+correct use. The fixtures are checked in one CLI run (the artwork model loads once)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import run_json
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTWORK = ROOT / "rules" / "ale" / "artwork"
+PNG = ARTWORK / "png"
+MM = 72 / 25.4
+
+
+def _pdf(path: Path, png: Path | None, width_mm: float = 25, stretch: float = 1.0, **kw) -> Path:
+    import pymupdf
+
+    document = pymupdf.open()
+    page = document.new_page(width=595.28, height=841.89)
+    if kw.get("background"):
+        page.draw_rect(page.rect, color=None, fill=kw["background"])
+    page.insert_text((72, 400), "Välkommen till Ale kommun", fontsize=12)
+    x, y = 72, 72
+    if png is not None:
+        with Image.open(png) as image:
+            aspect = image.height / image.width
+        w = width_mm * MM * stretch
+        rect = pymupdf.Rect(x, y, x + w, y + width_mm * MM * aspect)
+        if kw.get("rotate"):
+            source = pymupdf.open()
+            holder = source.new_page(width=rect.width, height=rect.height)
+            holder.insert_image(holder.rect, filename=str(png), keep_proportion=False)
+            page.show_pdf_page(rect, source, 0, rotate=kw["rotate"])
+        else:
+            page.insert_image(rect, filename=str(png), keep_proportion=False)
+        if kw.get("text_gap_mm") is not None:
+            gap = kw["text_gap_mm"] * MM
+            page.insert_text((rect.x1 + gap, rect.y0 + 20), "Nyheter", fontsize=12)
+    document.save(path)
+    return path
+
+
+def _hue_shifted(path: Path) -> Path:
+    import cv2
+
+    rgba = np.asarray(Image.open(PNG / "vapen-colour-print.png").convert("RGBA")).copy()
+    hsv = cv2.cvtColor(rgba[..., :3], cv2.COLOR_RGB2HSV)
+    hsv[..., 0] = (hsv[..., 0].astype(int) + 40) % 180
+    rgba[..., :3] = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+    Image.fromarray(rgba).save(path)
+    return path
+
+
+def _on_photo(path: Path, art: str, height: int, mirror: bool = False) -> Path:
+    import cv2
+
+    rng = np.random.default_rng(7)
+    noise = rng.integers(0, 255, (80, 100, 3), dtype=np.uint8)
+    photo = cv2.GaussianBlur(cv2.resize(noise, (800, 640)), (0, 0), 6)
+    photo = cv2.normalize(photo, None, 120, 240, cv2.NORM_MINMAX)
+    rgba = Image.open(PNG / f"{art}-print.png").convert("RGBA")
+    rgba = rgba.resize((round(rgba.width * height / rgba.height), height), Image.Resampling.LANCZOS)
+    if mirror:
+        rgba = rgba.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    picture = Image.fromarray(photo)
+    picture.paste(rgba, (150, 200), rgba)
+    picture.save(path)
+    return path
+
+
+def _other_shield(path: Path) -> Path:
+    import cv2
+
+    canvas = np.full((500, 600, 3), 235, np.uint8)
+    shield = np.array([(200, 100), (360, 100), (360, 250), (280, 330), (200, 250)])
+    cv2.fillPoly(canvas, [shield], (200, 30, 30))
+    cv2.polylines(canvas, [shield], True, (26, 26, 26), 3)
+    cv2.rectangle(canvas, (270, 130), (290, 280), (230, 200, 40), -1)
+    cv2.rectangle(canvas, (220, 180), (340, 200), (230, 200, 40), -1)
+    Image.fromarray(canvas).save(path)
+    return path
+
+
+def _vector_pdf(path: Path) -> Path:
+    import pymupdf
+
+    document = pymupdf.open()
+    page = document.new_page(width=595.28, height=841.89)
+    svg = pymupdf.open(str(ARTWORK / "logotype-horizontal-colour.svg"))
+    source = pymupdf.open("pdf", svg.convert_to_pdf())
+    page.show_pdf_page(pymupdf.Rect(72, 72, 372, 142), source, 0)
+    page.insert_text((72, 400), "Välkommen", fontsize=12)
+    document.save(path)
+    return path
+
+
+def _docx(path: Path, png: Path, stretch: float) -> Path:
+    import docx
+    from docx.shared import Mm
+
+    document = docx.Document()
+    with Image.open(png) as image:
+        aspect = image.height / image.width
+    document.add_picture(str(png), width=Mm(30 * stretch), height=Mm(30 * aspect))
+    document.add_paragraph("Välkommen till Ale kommun")
+    document.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    folder = tmp_path_factory.mktemp("logo")
+    colour, white = PNG / "vapen-colour-print.png", PNG / "vapen-white-print.png"
+    files = {
+        "ok": _pdf(folder / "ok.pdf", colour),
+        "missing": _pdf(folder / "missing.pdf", None),
+        "stretched": _pdf(folder / "stretched.pdf", colour, stretch=1.1),
+        "rotated": _pdf(folder / "rotated.pdf", colour, rotate=15),
+        "recoloured": _pdf(folder / "recoloured.pdf", _hue_shifted(folder / "hue.png")),
+        "white-on-white": _pdf(folder / "white-on-white.pdf", white),
+        "colour-on-dark": _pdf(folder / "colour-on-dark.pdf", colour, background=(0.04, 0.1, 0.3)),
+        "white-on-dark": _pdf(folder / "white-on-dark.pdf", white, background=(0.04, 0.1, 0.3)),
+        "small": _pdf(folder / "small.pdf", colour, width_mm=8),
+        "crowded": _pdf(folder / "crowded.pdf", colour, text_gap_mm=1),
+        "vector": _vector_pdf(folder / "vector.pdf"),
+        "photo": _on_photo(folder / "photo.png", "vapen-colour", 180),
+        "mirrored": _on_photo(folder / "mirrored.png", "logotype-horizontal-black", 120, True),
+        "negative": _other_shield(folder / "negative.png"),
+        "word-ok": _docx(folder / "ok.docx", colour, 1.0),
+        "word-stretched": _docx(folder / "stretched.docx", colour, 1.1),
+    }
+    _, report = run_json("--isolated", "--select", "L,F", *map(str, files.values()))
+    by_path = {entry["path"]: entry["findings"] for entry in report["files"]}
+    return {name: by_path[str(path)] for name, path in files.items()}
+
+
+def names(findings: list[dict]) -> list[str]:
+    return sorted(f["name"] for f in findings)
+
+
+def found(findings: list[dict]) -> dict:
+    return next(f for f in findings if f["name"] == "logo-found")["measured"]
+
+
+def test_correct_logo_on_first_page_is_only_reported_as_found(results):
+    assert names(results["ok"]) == ["logo-found"]
+    measured = found(results["ok"])
+    assert measured["version"] == "vapen-colour"
+    assert measured["source"] == "placed-image"
+    assert measured["shield_width_mm"] == pytest.approx(25, abs=0.2)
+
+
+def test_missing_logo(results):
+    assert names(results["missing"]) == ["logo-missing"]
+
+
+def test_stretched_logo_is_distorted(results):
+    assert "logo-distorted" in names(results["stretched"])
+    assert found(results["stretched"])["aspect_ratio"] == pytest.approx(1.1, abs=0.01)
+
+
+def test_rotated_logo(results):
+    assert "logo-rotated" in names(results["rotated"])
+    assert abs(found(results["rotated"])["rotation"]) == pytest.approx(15, abs=0.5)
+
+
+def test_mirrored_logotype_in_an_image(results):
+    assert "logo-rotated" in names(results["mirrored"])
+    assert found(results["mirrored"])["mirrored"] is True
+
+
+def test_recoloured_logo(results):
+    assert "logo-recoloured" in names(results["recoloured"])
+    assert "logo-recoloured" not in names(results["ok"])
+
+
+def test_wrong_version_for_the_background(results):
+    assert "logo-wrong-version" in names(results["white-on-white"])
+    assert "logo-wrong-version" in names(results["colour-on-dark"])
+    assert names(results["white-on-dark"]) == ["logo-found"]
+
+
+def test_too_small(results):
+    assert "logo-too-small" in names(results["small"])
+    assert found(results["small"])["shield_width_mm"] == pytest.approx(8, abs=0.2)
+
+
+def test_clear_space(results):
+    assert "logo-clear-space" in names(results["crowded"])
+
+
+def test_vector_logo_found_by_pixels(results):
+    assert names(results["vector"]) == ["logo-found"]
+    measured = found(results["vector"])
+    assert measured["source"] == "render"
+    assert measured["version"] == "logotype-horizontal-colour"
+
+
+def test_logo_on_a_photo_in_an_image_file(results):
+    assert names(results["photo"]) == ["logo-found"]
+    assert found(results["photo"])["version"] == "vapen-colour"
+
+
+def test_another_coat_of_arms_is_not_the_logo(results):
+    assert names(results["negative"]) == []
+
+
+def test_word_picture(results):
+    assert names(results["word-ok"]) == ["logo-found"]
+    assert "logo-distorted" in names(results["word-stretched"])
+
+
+def test_word_recolour_effects(tmp_path):
+    from profilecheck.checks.logo import LogoParams, LogoRule
+    from profilecheck.model import Box, Document, Format, Page, PlacedImage, Transform
+    from profilecheck.params import parse_params
+    from profilecheck.ruletype import Report, Rule
+
+    source = ROOT / "rules" / "ale" / "rules" / "logo.toml"
+    table = tomllib.loads(source.read_text())
+    params, problems = parse_params(LogoParams, table["params"])
+    assert not problems
+    rule = Rule(id="logo", type="logo", source=source, profile="ale", params=table["params"])
+    pixels = Image.open(PNG / "vapen-colour-screen.png").convert("RGBA")
+    image = PlacedImage(
+        box=Box(72, 72, 72 + 25 * MM, 72 + 30 * MM),
+        pixel_width=pixels.width,
+        pixel_height=pixels.height,
+        transform=Transform(),
+        effects=("grayscale",),
+        _loader=lambda: pixels,
+    )
+    page = Page(number=1, width=595, height=842, _load_images=lambda: [image])
+    document = Document(path="memo.docx", format=Format.DOCX, pages=[page])
+    report = Report(rule, LogoRule, document, "en")
+    LogoRule(rule, params).check(document, report)
+    assert sorted(f.name for f in report.findings) == ["logo-found", "logo-recoloured"]
