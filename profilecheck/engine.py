@@ -14,7 +14,16 @@ from profilecheck import codes, plugins
 from profilecheck.config import Settings
 from profilecheck.errors import ReadError
 from profilecheck.limits import DEFAULT_LIMITS, Limits
-from profilecheck.model import Document, FileResult, Finding, Format, Location, Severity, Status
+from profilecheck.model import (
+    Document,
+    FileResult,
+    Finding,
+    Format,
+    Location,
+    RunResult,
+    Severity,
+    Status,
+)
 from profilecheck.params import parse_params
 from profilecheck.profile import Problem, Profile
 from profilecheck.readers import read_document, sniff
@@ -89,7 +98,12 @@ class Engine:
             result = self._check(path, explicit)
         result.warnings += [str(w.message) for w in caught][: self.limits.max_warnings]
         result.seconds = round(time.perf_counter() - started, 4)
-        ignores = self.settings.ignored_for(path)
+        return self.finish(result)
+
+    def finish(self, result: FileResult) -> FileResult:
+        """Selection, per-file ignores and severity overrides, for results made here or
+        elsewhere (a worker, the cache)."""
+        ignores = self.settings.ignored_for(result.path)
         kept = [self._overridden(f) for f in result.findings if self.selected(f.name, ignores)]
         result.findings = sorted(kept, key=lambda f: f.sort_key)
         return result
@@ -142,6 +156,21 @@ class Engine:
                 findings.append(_finding(document.path, "rule-failed", message, active.rule.label))
             findings += report.findings
         return findings
+
+    def run_result(self, files: list[FileResult]) -> RunResult:
+        """The result of a run over `files`, ready for the reporters."""
+        from profilecheck import __version__
+
+        return RunResult(
+            tool_version=__version__,
+            profile_name=self.profile.name,
+            profile_version=self.profile.version,
+            profile_title=self.profile.title,
+            files=files,
+            fail_on=Severity(self.settings.fail_on),
+            lang=self.lang,
+            checks=self.applicable_checks(),
+        )
 
     def applicable_checks(self) -> dict[str, Severity]:
         """Finding name -> severity of every check that runs: the compliance score's denominator."""

@@ -14,12 +14,12 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from profilecheck import __version__, codes
+from profilecheck import __version__
 from profilecheck.cache import Cache, FileRow, bind_path, content_digest, path_neutral, result_key
 from profilecheck.engine import Engine, file_problem
 from profilecheck.limits import DEFAULT_LIMITS
@@ -134,7 +134,7 @@ class _Scan:
             self.outcome.peak_rss_mb = executor.peak_rss_mb
             self.outcome.restarts = executor.restarts
         self._store(force=True)
-        self.outcome.run = self._run_result()
+        self.outcome.run = self.engine.run_result([r for r in self.results if r is not None])
         return self.outcome
 
     def _executor(self) -> ProcessExecutor | DaskExecutor:
@@ -249,19 +249,7 @@ class _Scan:
         if status == Status.SKIPPED:
             return FileResult(entry.path, "unknown", Status.SKIPPED, message=message)
         result = file_problem(entry.path, "unknown", Status(status), "unreadable-file", message)
-        return _with_settings(self.engine, result)
-
-    def _run_result(self) -> RunResult:
-        profile = self.engine.profile
-        return RunResult(
-            tool_version=__version__,
-            profile_name=profile.name,
-            profile_version=profile.version,
-            profile_title=profile.title,
-            files=[r for r in self.results if r is not None],
-            fail_on=Severity(self.engine.settings.fail_on),
-            lang=self.engine.lang,
-        )
+        return self.engine.finish(result)
 
 
 def _rebound(template: FileResult, path: str) -> FileResult:
@@ -303,23 +291,6 @@ def _read_problem(error: OSError) -> tuple[str, str]:
     if isinstance(error, FileNotFoundError):
         return ("skipped", "the file disappeared during the scan")
     return ("unreadable", f"cannot open the file: {error.strerror or error}")
-
-
-def _with_settings(engine: Engine, result: FileResult) -> FileResult:
-    """Selection and severity overrides for results made outside the engine."""
-    ignores = engine.settings.ignored_for(result.path)
-    kept = []
-    for finding in result.findings:
-        if not engine.selected(finding.name, ignores):
-            continue
-        check = codes.CATALOGUE[finding.name]
-        for selector, severity in engine.settings.severity.items():
-            if codes.matches(selector, check):
-                finding = replace(finding, severity=Severity(severity))
-                break
-        kept.append(finding)
-    result.findings = kept
-    return result
 
 
 def folder_summary(run: RunResult, cwd: str = ".") -> list[dict[str, Any]]:
