@@ -100,6 +100,7 @@ class Report:
         part: Part | None = None,
         suggestion: str | None = None,
         measured: dict[str, Any] | None = None,
+        severity: Severity | None = None,  # when a rule's own parameters soften a finding
         **message_values: Any,
     ) -> None:
         check = CATALOGUE[name]
@@ -114,7 +115,7 @@ class Report:
             Finding(
                 code=check.code,
                 name=name,
-                severity=self.severity(check),
+                severity=severity or self.severity(check),
                 message=self.message(name, message_values),
                 location=location,
                 rule=self.rule.label,
