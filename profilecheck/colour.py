@@ -1,14 +1,17 @@
 """Colour maths for the palette rule: parsing profile values, Lab, ΔE2000, nearest palette colour.
 
-Conversions and ΔE2000 come from coloraide (CIE Lab D50, as print and PDF use). Documents repeat
-a handful of colours thousands of times, so each distinct colour is converted once (an LRU cache);
-see benchmarks/bench_palette_typeface.py for the figures that made a numpy version unnecessary.
+sRGB to CIE Lab (D50, Bradford-adapted, as print and PDF use) and CIEDE2000 are the standard
+formulas, written here rather than imported from coloraide: the start-up benchmark showed
+coloraide's import (~170 ms) was most of the time of checking a small Word file. The test suite
+holds these formulas to coloraide's results. Documents repeat a handful of colours thousands of
+times, so each distinct colour is converted once (an LRU cache).
 CMYK without an ICC profile is converted naively (the same formula the model uses), which is why
 converted colours get a wider tolerance than exact ones.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,19 +80,65 @@ def lab(colour: Colour) -> Lab | None:
     return rgb_to_lab(tuple(round(min(max(c, 0.0), 1.0), 4) for c in rgb))
 
 
+# Linear sRGB -> XYZ, adapted from D65 to D50 with Bradford (as coloraide derives it).
+SRGB_TO_XYZ_D50 = (
+    (0.4360657469, 0.3851515096, 0.1430784200),
+    (0.2224931771, 0.7168870131, 0.0606198098),
+    (0.0139239215, 0.0970813242, 0.7140993568),
+)
+WHITE_D50 = (0.3457 / 0.3585, 1.0, (1 - 0.3457 - 0.3585) / 0.3585)  # from its xy chromaticity
+
+
 @lru_cache(maxsize=65536)
 def rgb_to_lab(rgb: tuple[float, float, float]) -> Lab:
-    from coloraide import Color
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    xyz = [sum(m * c for m, c in zip(row, linear, strict=True)) for row in SRGB_TO_XYZ_D50]
+    fx, fy, fz = (_lab_f(v / w) for v, w in zip(xyz, WHITE_D50, strict=True))
+    return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
 
-    return tuple(Color("srgb", list(rgb)).convert("lab").coords())  # type: ignore[return-value]
+
+def _lab_f(t: float) -> float:
+    return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
 
 
 @lru_cache(maxsize=65536)
 def delta_e(first: Lab, second: Lab) -> float:
-    """CIEDE2000 between two Lab colours."""
-    from coloraide import Color
+    """CIEDE2000 between two Lab colours (Sharma, Wu and Dalal's formulation)."""
+    (l1, a1, b1), (l2, a2, b2) = first, second
+    c_mean = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(c_mean**7 / (c_mean**7 + 25**7)))
+    a1, a2 = a1 * (1 + g), a2 * (1 + g)
+    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    h1, h2 = (
+        math.degrees(math.atan2(b, a)) % 360 if (a or b) else 0.0 for a, b in ((a1, b1), (a2, b2))
+    )
+    dl, dc = l2 - l1, c2 - c1
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    d_hue = 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh / 2))
+    l_mean, c_mean = (l1 + l2) / 2, (c1 + c2) / 2
+    h_mean = h1 + h2 if c1 * c2 == 0 else _hue_mean(h1, h2)
+    t = (
+        1
+        - 0.17 * math.cos(math.radians(h_mean - 30))
+        + 0.24 * math.cos(math.radians(2 * h_mean))
+        + 0.32 * math.cos(math.radians(3 * h_mean + 6))
+        - 0.20 * math.cos(math.radians(4 * h_mean - 63))
+    )
+    s_l = 1 + 0.015 * (l_mean - 50) ** 2 / math.sqrt(20 + (l_mean - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * c_mean, 1 + 0.015 * c_mean * t
+    rotation = (
+        -2
+        * math.sqrt(c_mean**7 / (c_mean**7 + 25**7))
+        * math.sin(math.radians(60 * math.exp(-(((h_mean - 275) / 25) ** 2))))
+    )
+    terms = (dl / s_l, dc / s_c, d_hue / s_h)
+    return math.sqrt(sum(v * v for v in terms) + rotation * terms[1] * terms[2])
 
-    return Color("lab", list(first)).delta_e(Color("lab", list(second)), method="2000")
+
+def _hue_mean(h1: float, h2: float) -> float:
+    if abs(h1 - h2) <= 180:
+        return (h1 + h2) / 2
+    return (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
 
 
 def is_neutral(value: Lab) -> bool:

@@ -280,11 +280,13 @@ def test_dask_gives_the_same_results_as_local_workers(tmp_path, profile_dir):
 def test_corpus_scan_accounts_for_every_file(tmp_path):
     if not CORPUS.is_dir():
         pytest.skip("no corpus at ../shared/corpus")
-    options = ScanOptions(jobs=2, limits=Limits(timeout=60))
-    # Reading is what the hostile files attack; the full profile runs in .ci/run
-    engine = Engine(load_profile("ale"), Settings(select=["F"]))
+    options = ScanOptions(jobs=2, limits=Limits(timeout=120))
+    engine = Engine(load_profile("ale"), Settings())  # the whole Ale profile, every rule
     walked = [e.path for e in walk_entries([str(CORPUS)])]
     outcome = scan([str(CORPUS)], engine, options)
     assert [r.path for r in outcome.run.files] == walked
     assert all(isinstance(r.status, Status) for r in outcome.run.files)
     assert all(r.message or r.status is Status.CHECKED for r in outcome.run.files)
+    crashed = [f for r in outcome.run.files for f in r.findings if f.name == "rule-failed"]
+    assert not crashed, crashed[:3]
+    assert not [r.path for r in outcome.run.files if r.status is Status.TIMEOUT]

@@ -170,6 +170,8 @@ class PaletteRule(RuleType):
     def _allowed(self, use: Use) -> bool:
         if use.photo and self.params.photos == "exempt":
             return True
+        if any(swatch.rgb and swatch.rgb.hex == use.colour.hex for swatch in self.swatches):
+            return True  # exactly a palette colour: no colour maths needed
         value = lab(use.colour)
         if value is None:
             return True  # a spot colour without a known appearance: see spot-colour-unknown
