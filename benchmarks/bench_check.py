@@ -1,6 +1,6 @@
 """Throughput of `profilecheck check` against a bare PyMuPDF walk of the same files.
 
-    python benchmarks/bench_check.py [FOLDER] [--select ...]
+    python benchmarks/bench_check.py [--folder FOLDER] [--repeat N] [check options, e.g. --select F,X]
 
 The bare walk opens each PDF and, for every page, lists fonts and images and extracts text
 spans: the least any checker must do. Both run in this process's machine, one after the other,
@@ -13,32 +13,11 @@ import argparse
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-DEFAULT_FOLDER = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "pdf"
+from baseline import CORPUS, bare_walk, timed
 
-
-def bare_walk(files: list[Path]) -> int:
-    import pymupdf
-
-    pymupdf.TOOLS.mupdf_display_errors(False)
-    pymupdf.TOOLS.mupdf_display_warnings(False)
-    pages = 0
-    for path in files:
-        try:
-            document = pymupdf.open(path, filetype="pdf")
-            if document.needs_pass and not document.authenticate(""):
-                continue
-            for page in document:
-                page.get_fonts()
-                page.get_images()
-                page.get_text("dict")
-                pages += 1
-            document.close()
-        except Exception:
-            continue
-    return pages
+DEFAULT_FOLDER = CORPUS / "pdf"
 
 
 def profilecheck_run(folder: Path, extra: list[str]) -> dict:
@@ -47,23 +26,14 @@ def profilecheck_run(folder: Path, extra: list[str]) -> dict:
     return json.loads(done.stdout)
 
 
-def timed(function, *args):
-    started = time.perf_counter()
-    result = function(*args)
-    return result, time.perf_counter() - started
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs")
     args, extra = parser.parse_known_args()
     files = sorted(p for p in args.folder.rglob("*") if p.is_file())
-    walk = min((timed(bare_walk, files) for _ in range(args.repeat)), key=lambda r: r[1])
-    check = min(
-        (timed(profilecheck_run, args.folder, extra) for _ in range(args.repeat)),
-        key=lambda r: r[1],
-    )
+    walk = timed(bare_walk, files, repeat=args.repeat)
+    check = timed(profilecheck_run, args.folder, extra, repeat=args.repeat)
     pages = sum(entry["pages"] for entry in check[0]["files"])
     print(f"files: {len(files)}  (profilecheck pages: {pages}, bare walk pages: {walk[0]})")
     print(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from profilecheck import codes
+from profilecheck.contacts.phones import national_digits
 from profilecheck.model import Document
 from profilecheck.params import ParamProblem
 from profilecheck.ruletype import Report, Rule, RuleType
@@ -28,9 +29,9 @@ class Pattern:
     def search(self, page: PageText) -> Iterator[tuple[int, int, str]]:
         """(start, end, matched text) of each occurrence on the page."""
         if self.kind == "digits":
-            wanted = phone_digits(self.pattern)
+            wanted = national_digits(self.pattern)
             for match in PHONE_LIKE.finditer(page.text):
-                if phone_digits(match.group()) == wanted:
+                if national_digits(match.group()) == wanted:
                     yield match.start(), match.end(), match.group()
             return
         flags = re.IGNORECASE if self.ignore_case else 0
@@ -43,17 +44,6 @@ class Pattern:
 class TextParams:
     forbidden: list[Pattern] = field(default_factory=list)
     required: list[Pattern] = field(default_factory=list)
-
-
-def phone_digits(text: str) -> str:
-    """A number's digits in national form: +46 (0)303 → 0303."""
-    text = text.replace("(0)", "").strip()
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+46"):
-        return "0" + digits[2:]
-    if digits.startswith("0046"):
-        return "0" + digits[4:]
-    return digits
 
 
 class TextRule(RuleType):
