@@ -36,6 +36,9 @@ COARSE_MAX_PIXELS = 600_000
 COARSE_THRESHOLD = 0.42
 ACCEPT_CORRELATION = 0.62
 INNER_CORRELATION = 0.5
+STRONG_CORRELATION = 0.68  # below this a match may not need much stretching
+MAX_STRETCH_WEAK = 0.10
+MAX_STRETCH = 0.35
 MAX_CANDIDATES = 12
 WHOLE_CORRELATION = 0.8
 
@@ -422,7 +425,7 @@ def _refine(
     except cv2.error:
         return None
     geometry = _decompose(warp)
-    if score < ACCEPT_CORRELATION or geometry is None:
+    if score < ACCEPT_CORRELATION or geometry is None or not _plausible(score, geometry):
         return None
     matrix = warp.astype(np.float64) / factor
     matrix[:, 2] += (x0, y0)
@@ -444,6 +447,14 @@ def inner_correlation(image: Any, model: MarkModel, matrix: Any) -> float:
     if a.std() < 1:
         return 0.0
     return float(np.corrcoef(a, b)[0, 1])
+
+
+def _plausible(score: float, geometry: tuple[float, float, float, float]) -> bool:
+    """A weak match that also needs a strong stretch to fit is another shape, not a distorted
+    mark (seen on real photos and icons); a strong match may be stretched further."""
+    scale_x, scale_y = geometry[:2]
+    stretch = abs(scale_x / scale_y - 1)
+    return stretch <= (MAX_STRETCH_WEAK if score < STRONG_CORRELATION else MAX_STRETCH)
 
 
 def _decompose(warp: Any) -> tuple[float, float, float, float] | None:

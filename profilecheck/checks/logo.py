@@ -106,7 +106,7 @@ class LogoRule(RuleType):
         },
         "logo-recoloured": {
             "en": "The logo's colours were changed ({how})",
-            "sv": "Logotypens färger är ändrade ({how})",
+            "sv": "Logotypens färger är ändrade ({how_sv})",
         },
         "logo-too-small": {
             "en": "The logo is too small: {value} (minimum {limit})",
@@ -237,12 +237,14 @@ def _geometry(use: Use, params: LogoParams, where: dict, report: Report) -> None
 
 def _colours(use: Use, params: LogoParams, where: dict, report: Report) -> None:
     if use.effects or use.delta_e > params.recolour_delta_e:
-        how = f"Word effects: {', '.join(use.effects)}" if use.effects else ""
-        how = how or f"ΔE2000 {use.delta_e:.1f} from {use.version}"
+        effects = ", ".join(use.effects)
+        measured_en = f"ΔE2000 {use.delta_e:.1f} from {use.version}"
+        measured_sv = f"ΔE2000 {use.delta_e:.1f} mot {use.version}"
         report(
             "logo-recoloured",
             **where,
-            how=how,
+            how=f"Word effects: {effects}" if effects else measured_en,
+            how_sv=f"Word-effekter: {effects}" if effects else measured_sv,
             suggestion=f"Använd originalfilen / Use the original artwork ({use.version})",
             measured={
                 "value": round(use.delta_e, 2),

@@ -27,6 +27,8 @@ def render(run: RunResult, options: Options) -> str:
 def _file(result: FileResult, options: Options) -> list[str]:
     shown = [f for f in result.findings if options.verbose or f.severity is not Severity.INFO]
     path = display_path(result.path, options.cwd)
+    if result.status is Status.SKIPPED and not options.verbose:
+        return []  # not a document found in a folder walk: nothing to act on
     if result.status is not Status.CHECKED:
         head = _style(f"{path}: {result.status.value}", "red", bold=True, on=options.color)
         return [f"{head}: {result.message}"]
