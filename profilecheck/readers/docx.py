@@ -34,7 +34,7 @@ from profilecheck.model import (
     TextSpan,
     Transform,
 )
-from profilecheck.readers import ooxml
+from profilecheck.readers import ooxml, ooxml_styles
 from profilecheck.readers.ooxml import (
     DEFAULT_FONT,
     DEFAULT_SIZE,
@@ -45,14 +45,11 @@ from profilecheck.readers.ooxml import (
     NS,
     ImagePart,
     Package,
-    Styles,
-    Theme,
-    parse_ppr,
-    parse_rpr,
     tag,
     to_int,
     w,
 )
+from profilecheck.readers.ooxml_styles import Styles, Theme, parse_ppr, parse_rpr
 from profilecheck.readers.pixels import open_image, to_display_rgb
 
 A4 = (595.3, 841.9)
@@ -310,7 +307,9 @@ class Walker:
             for cell in _children(row, TC):
                 cell_props = cell.find("w:tcPr", NS)
                 shd = cell_props.find("w:shd", NS) if cell_props is not None else None
-                shading = self.shading(ooxml.parse_shd(shd if shd is not None else table_shd))
+                shading = self.shading(
+                    ooxml_styles.parse_shd(shd if shd is not None else table_shd)
+                )
                 self.blocks(cell, replace(inner, cell_shading=shading or ctx.cell_shading))
 
     def inline(self, container: etree._Element, para: Para) -> None:
@@ -379,7 +378,7 @@ class Walker:
             part=para.ctx.part,
             line=para.number,
             font_slots=fonts,
-            highlight=ooxml.hex_colour(highlight) if highlight else None,
+            highlight=ooxml_styles.hex_colour(highlight) if highlight else None,
             shading=self.shading(props.get("shd")) or para.shading or para.ctx.cell_shading,
             language=language,
         )
@@ -393,9 +392,9 @@ class Walker:
         hex_value, theme_name, tint, shade = value
         themed = self.theme.scheme_hex(theme_name) if theme_name else None
         if themed:
-            return ooxml.theme_colour(themed, tint, shade)
+            return ooxml_styles.theme_colour(themed, tint, shade)
         if hex_value and HEX_COLOUR.match(hex_value):
-            return ooxml.hex_colour(hex_value)
+            return ooxml_styles.hex_colour(hex_value)
         return None  # "auto": Word picks black or white against the background
 
     def shading(self, shd: tuple[str | None, ...] | None) -> Colour | None:
@@ -701,7 +700,7 @@ def _blip_effects(blip: etree._Element, theme: Theme) -> tuple[str, ...]:
             for effect in child.iter(f"{{{A14}}}imgEffect"):
                 effects.extend(_effect(e) for e in effect if isinstance(e.tag, str))
             continue
-        colours = [ooxml.drawing_colour(c, theme) for c in child.iter() if c is not child]
+        colours = [ooxml_styles.drawing_colour(c, theme) for c in child.iter() if c is not child]
         colours = ["#" + c for c in colours if c]
         if local == "grayscl":
             effects.append("grayscale")
