@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -55,6 +56,29 @@ def names(found: list[dict]) -> set[str]:
 
 def rate(hits: int, total: int) -> str:
     return f"{hits / total:.3f} ({hits}/{total})" if total else "n/a (0 cases)"
+
+
+def show_errors(cases: list[Case], findings: dict[str, list[dict]]) -> None:
+    """One line per case the rule got wrong: what it is and what the rule said."""
+    for case in cases:
+        found = names(findings[case.file])
+        info = next((f["measured"] for f in findings[case.file] if f["name"] == "logo-found"), {})
+        wrong = []
+        if case.positive and case.mark_height >= 40 and "logo-found" not in found:
+            wrong.append("missed")
+        if not case.positive and "logo-found" in found:
+            wrong.append("false-positive")
+        if info and case.positive:
+            distorted = "logo-distorted" in found
+            if abs(case.aspect - 1) >= 0.03 and not distorted:
+                wrong.append("distortion-missed")
+            if case.aspect == 1.0 and distorted:
+                wrong.append("distortion-false")
+            if info.get("version") != case.version:
+                wrong.append(f"version={info.get('version')}")
+        if wrong:
+            label = {k: v for k, v in asdict(case).items() if k != "file" and v}
+            print(f"{Path(case.file).name}: {' '.join(wrong)} {label} measured={info}")
 
 
 def score(cases: list[Case], findings: dict[str, list[dict]]) -> None:
@@ -157,14 +181,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=450, help="positives (negatives: half)")
     parser.add_argument("--speed", type=int, default=20, help="2 MP images timed")
+    parser.add_argument("--show-errors", action="store_true", help="list every wrong case")
+    parser.add_argument("--keep", type=Path, help="write the cases to this folder and keep them")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if args.keep:
+            folder = args.keep
+            folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         cases = generate(folder, args.count, max(1, args.count // 2))
         print(f"generated {len(cases)} cases in {time.perf_counter() - started:.1f} s")
         findings = run_check([c.file for c in cases])
         score(cases, findings)
+        if args.show_errors:
+            show_errors(cases, findings)
         timing(folder, args.speed)
 
 

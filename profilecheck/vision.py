@@ -38,7 +38,7 @@ ACCEPT_CORRELATION = 0.62
 INNER_CORRELATION = 0.5
 STRONG_CORRELATION = 0.68  # below this a match may not need much stretching
 MAX_STRETCH_WEAK = 0.10
-MAX_STRETCH = 0.35
+MAX_STRETCH = 0.6  # a strong match stretched by half is still the mark, distorted
 MAX_CANDIDATES = 12
 WHOLE_CORRELATION = 0.8
 
@@ -76,6 +76,7 @@ class MarkModel:
     signatures: dict[str, list[tuple[int, Any]]]  # version -> [(dhash, 32×32 gray), ...]
     logotypes: list[Version] = field(default_factory=list)  # one per layout, to read the name
     inner: Any = None  # bool mask: inside the shield, away from its outline
+    shapes: list[Any] = field(default_factory=list)  # other versions' grays, same frame
 
 
 @dataclass
@@ -152,7 +153,29 @@ def load_model(mark_path: str, versions: tuple[tuple[str, str, str], ...]) -> Ma
         model.versions.append(version)
         model.signatures[name] = _signatures(rgba)
     model.logotypes = _ink_versions(model)
+    model.shapes = _shape_templates(model, size)
     return model
+
+
+def _shape_templates(model: MarkModel, size: tuple[int, int]) -> list[Any]:
+    """Grayscale of each single-tone vapen on white, in the template's frame: the black and white
+    versions leave the field transparent, so their own shape aligns better than the colour art."""
+    import cv2
+    import numpy as np
+
+    shapes: list[Any] = []
+    for version in model.versions:
+        if version.kind != "vapen":
+            continue
+        x, y, w, h = version.mark
+        crop = version.rgba[round(y) : round(y + h), round(x) : round(x + w)]
+        crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+        shape = gray(flatten(crop)).astype(np.float32)
+        if shape.std() < 20:  # the white version on white: nothing to align
+            continue
+        if all(np.abs(shape - other).mean() >= 8 for other in [model.template, *shapes]):
+            shapes.append(shape)
+    return shapes
 
 
 def _regions(small_rgba: Any) -> dict[str, Any]:
@@ -427,11 +450,34 @@ def _refine(
     geometry = _decompose(warp)
     if score < ACCEPT_CORRELATION or geometry is None or not _plausible(score, geometry):
         return None
+    refined = _shape_alignment(model, patch, warp, score)
+    if refined is not None:
+        warp, geometry = refined
     matrix = warp.astype(np.float64) / factor
     matrix[:, 2] += (x0, y0)
     if inner_correlation(image, model, matrix) * sign < INNER_CORRELATION:
         return None  # the outline of a shield, but not this one's charges
     return _measure(image, rgb, model, matrix, geometry, score, sign)
+
+
+def _shape_alignment(model: MarkModel, patch: Any, warp: Any, score: float) -> tuple | None:
+    """Align again with each single-tone version's own shape, starting where the colour template
+    ended; a better correlation means its geometry (and so the aspect) is the truer one."""
+    import cv2
+
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-4)
+    best = None
+    for shape in model.shapes:
+        try:
+            found_score, found = cv2.findTransformECC(
+                shape, patch, warp.copy(), cv2.MOTION_AFFINE, criteria, None, 5
+            )
+        except cv2.error:
+            continue
+        geometry = _decompose(found)
+        if geometry is not None and found_score > score:
+            score, best = found_score, (found, geometry)
+    return best
 
 
 def inner_correlation(image: Any, model: MarkModel, matrix: Any) -> float:
