@@ -36,6 +36,10 @@ COARSE_MAX_PIXELS = 600_000
 COARSE_THRESHOLD = 0.42
 ACCEPT_CORRELATION = 0.62
 INNER_CORRELATION = 0.5
+# The charges (leaf, waves: every one-colour region of the artwork but the lightest, the field)
+# must stand out from the field by this many grey levels over CHARGE_COVERAGE of their area.
+CHARGE_CONTRAST = 30
+CHARGE_COVERAGE = 0.8
 STRONG_CORRELATION = 0.68  # below this a match may not need much stretching
 MAX_STRETCH_WEAK = 0.10
 MAX_STRETCH = 0.6  # a strong match stretched by half is still the mark, distorted
@@ -457,6 +461,8 @@ def _refine(
     matrix[:, 2] += (x0, y0)
     if inner_correlation(image, model, matrix) * sign < INNER_CORRELATION:
         return None  # the outline of a shield, but not this one's charges
+    if charge_coverage(image, model, matrix) < CHARGE_COVERAGE:
+        return None  # another charge in the same colours (a star, a bar)
     return _measure(image, rgb, model, matrix, geometry, score, sign)
 
 
@@ -482,17 +488,44 @@ def _shape_alignment(model: MarkModel, patch: Any, warp: Any, score: float) -> t
 
 def inner_correlation(image: Any, model: MarkModel, matrix: Any) -> float:
     """Correlation with the template inside the shield only, where other arms differ."""
-    import cv2
     import numpy as np
 
-    th, tw = model.template.shape
-    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
-    aligned = cv2.warpAffine(image, matrix, (tw, th), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    aligned = _aligned(image, model, matrix)
     a = aligned[model.inner].astype(np.float32)
     b = model.template[model.inner]
     if a.std() < 1:
         return 0.0
     return float(np.corrcoef(a, b)[0, 1])
+
+
+def charge_coverage(image: Any, model: MarkModel, matrix: Any) -> float:
+    """How much of the leaf and of the waves stands out from the field, the worse of the two.
+
+    Other arms in the same tinctures (a star, a straight bar) correlate with the vapen as a
+    whole, but leave much of the leaf's or the waves' place looking like the field. Colour,
+    black and white versions alike, recoloured or not, cover their charges fully.
+    """
+    import numpy as np
+
+    aligned = _aligned(image, model, matrix).astype(np.float32)
+    by_lightness = sorted(model.regions, key=lambda name: sum(bytes.fromhex(name[1:])))
+    if len(by_lightness) < 2:
+        return 1.0
+    *charges, field = by_lightness
+    field_grey = float(np.median(aligned[model.regions[field]]))
+    return min(
+        float(np.mean(np.abs(aligned[model.regions[charge]] - field_grey) > CHARGE_CONTRAST))
+        for charge in charges
+    )
+
+
+def _aligned(image: Any, model: MarkModel, matrix: Any) -> Any:
+    """The picture under the mark, warped into the template's frame."""
+    import cv2
+
+    th, tw = model.template.shape
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    return cv2.warpAffine(image, matrix, (tw, th), flags=flags, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _plausible(score: float, geometry: tuple[float, float, float, float]) -> bool:
