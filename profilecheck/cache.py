@@ -15,18 +15,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from profilecheck.model import FileResult, Finding, Location
 
 SCHEMA_VERSION = 1
 DATABASE_NAME = f"scan-v{SCHEMA_VERSION}.sqlite3"
 HASH_CHUNK = 1024 * 1024
 QUERY_CHUNK = 500  # SQLite's default limit on host parameters is 999 in older builds
+
+# a row of `files`: path, size, mtime_ns, inode, digest
+DatabaseRow = tuple[bytes, int, int, int, str]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -50,8 +56,7 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("profilecheck", appauthor=False))
 
 
-@dataclass(frozen=True)
-class FileRow:
+class FileRow(NamedTuple):  # a tuple, not a dataclass: one per file on a warm re-scan
     size: int
     mtime_ns: int
     inode: int
@@ -60,6 +65,10 @@ class FileRow:
     @classmethod
     def of(cls, status: os.stat_result, digest: str) -> FileRow:
         return cls(status.st_size, status.st_mtime_ns, status.st_ino, digest)
+
+    @classmethod
+    def of_row(cls, row: DatabaseRow) -> FileRow:
+        return cls(row[1], row[2], row[3], row[4])
 
     def matches(self, status: os.stat_result) -> bool:
         return (
@@ -79,8 +88,15 @@ def content_digest(path: str) -> str:
 
 
 def result_key(config_key: str, digest: str, explicit: bool, ignores: Sequence[str]) -> str:
-    text = f"{config_key}\0{digest}\0{int(explicit)}\0{','.join(ignores)}"
-    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+    """The content digest (fixed length) followed by a digest of everything else: hashing only
+    the settings, once per run, keeps hashing out of the per-file path of a warm re-scan."""
+    return digest + settings_key(config_key, explicit, tuple(ignores))
+
+
+@lru_cache(maxsize=1024)
+def settings_key(config_key: str, explicit: bool, ignores: tuple[str, ...]) -> str:
+    text = f"{config_key}\0{int(explicit)}\0{','.join(ignores)}"
+    return "." + hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
 class Cache:
@@ -119,23 +135,23 @@ class Cache:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def file_rows(self, roots: Iterable[str]) -> dict[bytes, FileRow]:
-        """The stat shortcuts for everything at or below the roots, in one query per root."""
-        rows: dict[bytes, FileRow] = {}
+    def file_rows(self, roots: Iterable[str]) -> dict[bytes, DatabaseRow]:
+        """The stat shortcuts for everything at or below the roots, in one query per root,
+        as the database's rows: (path, size, mtime_ns, inode, digest). Plain tuples, as they
+        come, because a warm re-scan reads one per file (see `FileRow.of_row`)."""
+        rows: dict[bytes, DatabaseRow] = {}
+        query = "SELECT path, size, mtime_ns, inode, digest FROM files WHERE path >= ? AND path < ?"
         for root in roots:
             low = os.fsencode(os.path.join(root, ""))
             high = low[:-1] + bytes([low[-1] + 1])
-            query = (
-                "SELECT path, size, mtime_ns, inode, digest FROM files WHERE path >= ? AND path < ?"
-            )
-            for path, *values in self.db.execute(query, (low, high)):
-                rows[path] = FileRow(*values)
+            found = self.db.execute(query, (low, high)).fetchall()
+            rows.update(zip(map(operator.itemgetter(0), found), found, strict=True))  # in C
             single = self.db.execute(
-                "SELECT size, mtime_ns, inode, digest FROM files WHERE path = ?",
+                "SELECT path, size, mtime_ns, inode, digest FROM files WHERE path = ?",
                 (os.fsencode(root),),
             ).fetchone()
             if single:
-                rows[os.fsencode(root)] = FileRow(*single)
+                rows[single[0]] = single
         return rows
 
     def results(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -188,3 +204,56 @@ def bind_path(result: dict[str, Any], path: str) -> dict[str, Any]:
         for f in result.get("findings", [])
     ]
     return {**result, "path": path, "findings": findings}
+
+
+_FINDINGS_SLOT = FileResult.__dict__["findings"]
+
+
+class CachedFileResult(FileResult):
+    """A cached result bound to a path, with its findings built on first access: a warm
+    re-scan should cost about a stat per file, not thousands of finding objects that only a
+    reporter reads. It behaves as a FileResult (`findings` reads and writes as usual)."""
+
+    __slots__ = ("_template",)
+
+    @classmethod
+    def of(cls, template: FileResult, path: str) -> CachedFileResult:
+        """`template` is a path-neutral result (see `path_neutral`), shared and not changed."""
+        result = object.__new__(cls)
+        result._template = template
+        result.path = path
+        result.format = template.format
+        result.status = template.status
+        result.pages = template.pages
+        result.seconds = 0.0
+        result.message = template.message
+        result.warnings = list(template.warnings)
+        return result
+
+    @property  # type: ignore[override]
+    def findings(self) -> list[Finding]:
+        template = self._template
+        if template is not None:
+            self._template = None
+            _FINDINGS_SLOT.__set__(self, rebound_findings(template.findings, self.path))
+        return _FINDINGS_SLOT.__get__(self)
+
+    @findings.setter
+    def findings(self, value: list[Finding]) -> None:
+        self._template = None
+        _FINDINGS_SLOT.__set__(self, value)
+
+
+def rebound_findings(findings: list[Finding], path: str) -> list[Finding]:
+    """Path-neutral findings (location path "") bound to `path`; others kept as they are."""
+    return [_rebound(f, path) if not f.location.path else f for f in findings]
+
+
+def _rebound(f: Finding, path: str) -> Finding:
+    # the constructors directly: dataclasses.replace is several times slower
+    where = f.location
+    location = Location(path, where.page, where.box, where.part)
+    return Finding(
+        f.code, f.name, f.severity, f.message, location, f.rule, f.suggestion, f.measured,
+        f.suppressed,
+    )  # fmt: skip

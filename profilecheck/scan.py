@@ -8,22 +8,34 @@ settings, sorted by the walk, and identical whether they came from a worker or f
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import hashlib
 import itertools
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from profilecheck import __version__
-from profilecheck.cache import Cache, FileRow, bind_path, content_digest, path_neutral, result_key
+from profilecheck import __version__, plugins
+from profilecheck.cache import (
+    Cache,
+    CachedFileResult,
+    DatabaseRow,
+    FileRow,
+    bind_path,
+    content_digest,
+    path_neutral,
+    settings_key,
+)
 from profilecheck.engine import Engine, file_problem
 from profilecheck.limits import DEFAULT_LIMITS
-from profilecheck.model import FileResult, Finding, Location, RunResult, Severity, Status
+from profilecheck.model import FileResult, RunResult, Severity, Status
 from profilecheck.walk import Entry, WalkOptions, walk_entries
 from profilecheck.workers import DaskExecutor, EngineSpec, Limits, ProcessExecutor, Task
 
@@ -57,14 +69,10 @@ class ScanOutcome:
 def config_key(engine: Engine) -> str:
     """Everything besides the file's bytes that changes its result."""
     settings = engine.settings
-    plugins = sorted(
-        f"{ep.name}={ep.dist.version if ep.dist else '?'}"
-        for ep in metadata.entry_points(group="profilecheck.rules")
-    )
     parts = {
         "tool": __version__,
         "profile": engine.profile.digest(),
-        "plugins": plugins,
+        "plugins": _plugin_versions(),
         "select": settings.select,
         "extend_select": settings.extend_select,
         "ignore": settings.ignore,
@@ -75,6 +83,13 @@ def config_key(engine: Engine) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+@functools.cache  # reading each distribution's metadata takes milliseconds
+def _plugin_versions() -> list[str]:
+    return sorted(
+        f"{ep.name}={ep.dist.version if ep.dist else '?'}" for ep in plugins.available().values()
+    )
+
+
 def scan(
     roots: Sequence[str],
     engine: Engine,
@@ -82,12 +97,15 @@ def scan(
     on_result: Callable[[FileResult], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> ScanOutcome:
-    entries = list(walk_entries(roots, options.walk))
-    if on_total is not None:
-        on_total(len(entries))
     cache = Cache(options.cache_dir) if options.cache_dir is not None else None
     try:
-        return _Scan(entries, roots, engine, options, cache, on_result).run()
+        with _collector_paused():  # up to the first file to check: all of a warm re-scan
+            entries = list(walk_entries(roots, options.walk))
+            if on_total is not None:
+                on_total(len(entries))
+            scanner = _Scan(entries, roots, engine, options, cache, on_result)
+            tasks = scanner.start()
+        return scanner.run(tasks)
     finally:
         if cache is not None:
             cache.close()
@@ -110,26 +128,33 @@ class _Scan:
         self.on_result = on_result
         self.key = config_key(engine)
         self.results: list[FileResult | None] = [None] * len(entries)
-        self.rows: dict[bytes, FileRow] = cache.file_rows(roots) if cache else {}
+        self.rows: dict[bytes, DatabaseRow] = cache.file_rows(roots) if cache else {}
         self.resolved: dict[int, tuple[FileRow, str]] = {}  # index -> (row, result key)
         # identical files (same key) found in this run are checked once
         self.waiting: dict[str, list[int]] = {}
-        self.known: dict[str, dict[str, Any]] = {}  # key -> path-neutral result, this run
-        self.templates: dict[str, FileResult] = {}  # key -> path-neutral FileResult
+        # key -> (path-neutral FileResult, whether it came from the cache): parsed once a run
+        self.templates: dict[str, tuple[FileResult, bool]] = {}
         self.pending_files: list[tuple[str, FileRow]] = []
         self.pending_results: list[tuple[str, dict[str, Any]]] = []
         self.stored_at = time.monotonic()
         self.outcome = ScanOutcome(run=None, entries=entries)  # type: ignore[arg-type]
 
-    def run(self) -> ScanOutcome:
+    def start(self) -> Iterator[Task] | None:
+        """Finish what needs no checking; the files to check, or None when there are none."""
+        todo = []
         for index, entry in enumerate(self.entries):
-            if entry.problem is not None:
+            if entry.problem is None:
+                todo.append(index)
+            else:
                 self._finish(index, self._problem(entry, *entry.problem))
-        tasks = self._tasks()
+        tasks = self._tasks(todo)
         first = next(tasks, None)
-        if first is not None:
+        return None if first is None else itertools.chain([first], tasks)
+
+    def run(self, tasks: Iterator[Task] | None) -> ScanOutcome:
+        if tasks is not None:
             executor = self._executor()
-            for task, result, cacheable in executor.map(itertools.chain([first], tasks)):
+            for task, result, cacheable in executor.map(tasks):
                 self._checked(task, result, cacheable)
             self.outcome.peak_rss_mb = executor.peak_rss_mb
             self.outcome.restarts = executor.restarts
@@ -145,56 +170,107 @@ class _Scan:
             return DaskExecutor(spec, self.options.scheduler)
         return ProcessExecutor(spec, self.options.jobs, self.options.limits)
 
-    def _tasks(self) -> Iterator[Task]:
-        todo = [i for i, entry in enumerate(self.entries) if entry.problem is None]
+    def _tasks(self, todo: list[int]) -> Iterator[Task]:
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
             if self.cache is None:
                 yield from (self._task(i) for i in chunk)
                 continue
-            keys = {i: key for i in chunk if (key := self._resolve(i)) is not None}
-            found = self.cache.results(keys.values())
-            for index, key in keys.items():
-                if key in found or key in self.known:
-                    self.outcome.from_cache += key in found
-                    self._finish(index, self._from_template(key, found, index))
-                elif key in self.waiting:
+            with _collector_paused():
+                unknown = self._from_cache(chunk)
+            for index, key, row in unknown:
+                template = self.templates.get(key)
+                if template is not None:  # checked meanwhile, while this chunk waited
+                    self._bind(index, template)
+                    continue
+                self.resolved[index] = (
+                    row if isinstance(row, FileRow) else FileRow.of_row(row),
+                    key,
+                )
+                if key in self.waiting:
                     self.waiting[key].append(index)
                 else:
                     self.waiting[key] = []
                     yield self._task(index)
             self._store()
 
-    def _from_template(self, key: str, found: dict[str, Any], index: int) -> FileResult:
-        """Identical content, identical result: parse it once, then copy it per path."""
-        template = self.templates.get(key)
-        if template is None:
-            stored = found.get(key) or self.known[key]
-            template = self.templates[key] = FileResult.from_dict(stored)
-        return _rebound(template, self.entries[index].path)
+    def _from_cache(self, chunk: list[int]) -> list[tuple[int, str, tuple]]:
+        """Finish the files whose result is known; returns the others as (index, result key,
+        FileRow or database row). The warm re-scan's hot loop: per file a look-up and three
+        compares for the stat shortcut, a look-up for the result, `_bind` inlined."""
+        settings, templates = self.engine.settings, self.templates
+        per_file_ignores = bool(settings.per_file_ignores)
+        plain = {e: settings_key(self.key, e, ()) for e in (False, True)}
+        rows, entries, results, on_result = self.rows, self.entries, self.results, self.on_result
+        encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+        bind, unknown, hits = CachedFileResult.of, [], 0
+        for index in chunk:
+            entry = entries[index]
+            status = entry.stat
+            assert status is not None
+            row = rows.get(entry.path.encode(encoding, errors))  # os.fsencode, inlined
+            if (
+                row is not None
+                and row[1] == status.st_size
+                and row[2] == status.st_mtime_ns
+                and row[3] == status.st_ino
+            ):
+                digest = row[4]
+            elif (row := self._read(index)) is not None:
+                digest = row.digest
+            else:
+                continue
+            if per_file_ignores:
+                ignores = tuple(settings.ignored_for(entry.path))
+                key = digest + settings_key(self.key, entry.explicit, ignores)
+            else:
+                key = digest + plain[entry.explicit]
+            template = templates.get(key)
+            if template is None:
+                unknown.append((index, key, row))
+                continue
+            hits += template[1]
+            result = results[index] = bind(template[0], entry.path)
+            if entry.note:
+                result.warnings.append(entry.note)
+            if on_result is not None:
+                on_result(result)
+        self.outcome.from_cache += hits
+        return self._stored(unknown) if unknown else unknown
+
+    def _stored(self, unknown: list[tuple[int, str, tuple]]) -> list[tuple[int, str, tuple]]:
+        """Finish the files whose results the cache holds; returns the others."""
+        assert self.cache is not None
+        for key, stored in self.cache.results(k for _, k, _ in unknown).items():
+            # identical content, identical result: parse it once, then bind it to each path
+            self.templates[key] = (FileResult.from_dict(stored), True)
+        others = []
+        for index, key, row in unknown:
+            template = self.templates.get(key)
+            if template is None:
+                others.append((index, key, row))
+            else:
+                self.outcome.from_cache += template[1]
+                self._bind(index, template)
+        return others
+
+    def _bind(self, index: int, template: tuple[FileResult, bool]) -> None:
+        self._finish(index, CachedFileResult.of(template[0], self.entries[index].path))
 
     def _task(self, index: int) -> Task:
         entry = self.entries[index]
         return Task(index, entry.path, entry.explicit)
 
-    def _resolve(self, index: int) -> str | None:
-        """The result key of a file: its digest from the stat shortcut, or by reading it."""
+    def _read(self, index: int) -> FileRow | None:
         entry = self.entries[index]
         assert entry.stat is not None
-        row = self.rows.get(os.fsencode(entry.path))
-        if row is None or not row.matches(entry.stat):
-            try:
-                row = FileRow.of(entry.stat, content_digest(entry.path))
-            except OSError as error:
-                problem = _read_problem(error)
-                self._finish(index, self._problem(entry, *problem))
-                return None
-            self.pending_files.append((entry.path, row))
-        settings = self.engine.settings
-        ignores = settings.ignored_for(entry.path) if settings.per_file_ignores else ()
-        key = result_key(self.key, row.digest, entry.explicit, ignores)
-        self.resolved[index] = (row, key)
-        return key
+        try:
+            row = FileRow.of(entry.stat, content_digest(entry.path))
+        except OSError as error:
+            self._finish(index, self._problem(entry, *_read_problem(error)))
+            return None
+        self.pending_files.append((entry.path, row))
+        return row
 
     def _checked(self, task: Task, result: dict[str, Any], cacheable: bool) -> None:
         entry = self.entries[task.index]
@@ -207,10 +283,11 @@ class _Scan:
         if task.index in self.resolved:
             row, key = self.resolved[task.index]
             copies = self.waiting.pop(key, [])
-            self.known[key] = path_neutral(result)
+            neutral = path_neutral(result)
+            self.templates[key] = (FileResult.from_dict(neutral), False)
             if cacheable:
                 self.pending_files.append((entry.path, row))
-                self.pending_results.append((key, path_neutral(result)))
+                self.pending_results.append((key, neutral))
         self._finish(task.index, file_result)
         for index in copies:  # the same bytes elsewhere: same result, its own path
             self._copied(index, path_neutral(result))
@@ -252,27 +329,17 @@ class _Scan:
         return self.engine.finish(result)
 
 
-def _rebound(template: FileResult, path: str) -> FileResult:
-    findings = [_rebound_finding(f, path) if not f.location.path else f for f in template.findings]
-    return FileResult(
-        path,
-        template.format,
-        template.status,
-        findings,
-        template.pages,
-        message=template.message,
-        warnings=list(template.warnings),
-    )
-
-
-def _rebound_finding(f: Finding, path: str) -> Finding:
-    # the constructors directly: dataclasses.replace is the warm re-scan's hot spot
-    where = f.location
-    location = Location(path, where.page, where.box, where.part)
-    return Finding(
-        f.code, f.name, f.severity, f.message, location, f.rule, f.suggestion, f.measured,
-        f.suppressed,
-    )  # fmt: skip
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """For bulk allocation of objects that form no cycles (one or two per file): the cyclic
+    garbage collector would only traverse them again and again, the whole heap at times."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _unchanged(entry: Entry) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import operator
 import os
 import re
 import stat
@@ -56,7 +57,7 @@ def _walk(root: str, patterns: list[str]) -> Iterator[str]:
 
 # --- the scanner's walk: every entry ends as a file to check or a status, never a crash ---
 
-TEMP_NAMES = ("~$*", ".~lock.*", "~*.tmp", "*.tmp", "*.temp", "*.swp", "*.part", "*.crdownload")
+TEMP_NAMES = ("~$*", ".~lock.*", "*.tmp", "*.temp", "*.swp", "*.part", "*.crdownload")  # ~*.tmp too
 SYSTEM_NAMES = ("Thumbs.db", "desktop.ini", ".DS_Store", "Icon\r", "._*")
 SYSTEM_FOLDERS = (
     "$RECYCLE.BIN",
@@ -67,8 +68,12 @@ SYSTEM_FOLDERS = (
     "~snapshot",
     "__MACOSX",
 )
+WINDOWS = os.name == "nt"
 WINDOWS_HIDDEN_OR_SYSTEM = 0x2 | 0x4  # FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM
 WINDOWS_MAX_PATH = 259
+WILDCARDS = frozenset("*?[")
+BY_NAME = operator.attrgetter("name")
+NOT_REGULAR = ("skipped", "not a regular file")
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ class WalkOptions:
     follow_links: bool = False  # symlinked folders; loops are detected and reported
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # slots, not frozen: a warm re-scan builds one per file (hot path)
 class Entry:
     """A file to check (`stat` set) or something the walk could not use (`problem` set)."""
 
@@ -94,57 +99,84 @@ class Entry:
     @property
     def relative(self) -> str:
         """The path relative to its root, with forward slashes."""
-        if self.path == self.root:
-            return os.path.basename(self.path)
-        return os.path.relpath(self.path, self.root).replace(os.sep, "/")
+        path, root = self.path, self.root
+        if path == root:
+            return os.path.basename(path)
+        inside = root if root.endswith(os.sep) else root + os.sep
+        if path.startswith(inside):  # as the walk builds paths; relpath is 10x slower
+            return path[len(inside) :].replace(os.sep, "/")
+        return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def _glob_regex(patterns: Iterable[str]) -> re.Pattern[str] | None:
-    patterns = list(patterns)
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns), re.DOTALL)
+class _Globs:
+    """Glob patterns compiled once: exact names, `prefix*` and `*suffix` become plain string
+    tests, the rest one regex (fnmatch semantics, case-sensitive)."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        exact, prefixes, suffixes, others = set(), [], [], []
+        for pattern in patterns:
+            if not WILDCARDS.intersection(pattern):
+                exact.add(pattern)
+            elif pattern.endswith("*") and not WILDCARDS.intersection(pattern[:-1]):
+                prefixes.append(pattern[:-1])
+            elif pattern.startswith("*") and not WILDCARDS.intersection(pattern[1:]):
+                suffixes.append(pattern[1:])
+            else:
+                others.append(f"(?:{fnmatch.translate(pattern)})")
+        self.exact = frozenset(exact)
+        self.prefixes, self.suffixes = tuple(prefixes), tuple(suffixes)
+        self.others = re.compile("|".join(others), re.DOTALL) if others else None
+
+    def match(self, text: str) -> bool:
+        return (
+            text in self.exact
+            or text.startswith(self.prefixes)
+            or text.endswith(self.suffixes)
+            or (self.others is not None and self.others.match(text) is not None)
+        )
+
+
+def _globs(patterns: Iterable[str]) -> _Globs | None:
+    patterns = tuple(patterns)
+    return _Globs(patterns) if patterns else None
 
 
 class _Matcher:
-    """Glob matching on the name or the root-relative path, compiled once (hot path)."""
+    """The skip rules: checks on the name first, then globs on the name or the relative path."""
 
     def __init__(self, options: WalkOptions) -> None:
-        skip_files = [*([] if options.include_temp else TEMP_NAMES)]
+        hidden = () if options.include_hidden else (".*",)
+        skip_files = [*hidden, *([] if options.include_temp else TEMP_NAMES)]
         skip_files += [] if options.include_hidden else SYSTEM_NAMES
-        self.skip_file = _glob_regex(skip_files)
-        self.skip_folder = None if options.include_hidden else _glob_regex(SYSTEM_FOLDERS)
-        self.exclude = _glob_regex(options.exclude)
-        self.include = _glob_regex(options.include)
-        self.hidden = not options.include_hidden
+        self.file_name = _globs(skip_files)
+        self.folder_name = _globs([*hidden, *([] if options.include_hidden else SYSTEM_FOLDERS)])
+        self.exclude = _globs(options.exclude)
+        self.include = _globs(options.include)
+        self.windows_hidden = WINDOWS and not options.include_hidden
+        # the checks beyond the name, or None when there are none (the usual case)
+        more = self.windows_hidden or self.exclude is not None or self.include is not None
+        self.file_path = self._file_path if more else None
 
     def folder_skipped(self, name: str, relative: str, entry: os.DirEntry) -> bool:
-        if self.hidden and (name.startswith(".") or _windows_hidden(entry)):
+        if self.folder_name is not None and self.folder_name.match(name):
             return True
-        if self.skip_folder is not None and self.skip_folder.match(name):
+        if self.windows_hidden and _windows_hidden(entry):
             return True
-        return self._excluded(name, relative)
+        return self.exclude is not None and (
+            self.exclude.match(name) or self.exclude.match(relative)
+        )
 
-    def file_skipped(self, name: str, relative: str, entry: os.DirEntry) -> bool:
-        if self.hidden and (name.startswith(".") or _windows_hidden(entry)):
+    def _file_path(self, name: str, relative: str, entry: os.DirEntry) -> bool:
+        if self.windows_hidden and _windows_hidden(entry):
             return True
-        if self.skip_file is not None and self.skip_file.match(name):
-            return True
-        if self._excluded(name, relative):
+        if self.exclude is not None and (self.exclude.match(name) or self.exclude.match(relative)):
             return True
         return self.include is not None and not (
             self.include.match(name) or self.include.match(relative)
         )
 
-    def _excluded(self, name: str, relative: str) -> bool:
-        return self.exclude is not None and bool(
-            self.exclude.match(name) or self.exclude.match(relative)
-        )
-
 
 def _windows_hidden(entry: os.DirEntry) -> bool:
-    if os.name != "nt":
-        return False
     try:
         return bool(entry.stat(follow_symlinks=False).st_file_attributes & WINDOWS_HIDDEN_OR_SYSTEM)
     except OSError:
@@ -164,78 +196,108 @@ def walk_entries(roots: Iterable[str], options: WalkOptions = WalkOptions()) -> 
             yield Entry(root, root, True, problem=_os_problem(error, "file"))
             continue
         if not stat.S_ISDIR(status.st_mode):
-            yield Entry(root, root, True, stat=status, note=_name_note(root))
+            yield Entry(root, root, True, status, None, _name_note(root))
             continue
-        yield from _walk_folder(root, root, "", matcher, options, {_identity(status)})
+        yield from _walk_tree(root, _identity(status), matcher, options.follow_links)
 
 
-def _walk_folder(
-    folder: str,
-    root: str,
-    prefix: str,  # the folder relative to the root, "" or ending in "/"
-    matcher: _Matcher,
-    options: WalkOptions,
-    seen: set[tuple[int, int]],
-) -> Iterator[Entry]:
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
-    except OSError as error:
-        yield Entry(folder, root, False, problem=_os_problem(error, "folder"))
-        return
-    for entry in entries:
-        path = _long_path(entry.path)
-        relative = prefix + entry.name
-        try:
-            is_link = entry.is_symlink()
-            is_folder = entry.is_dir(follow_symlinks=options.follow_links)
-        except OSError as error:
-            yield Entry(path, root, False, problem=_os_problem(error, "file"))
-            continue
-        if is_folder:
-            if not matcher.folder_skipped(entry.name, relative, entry):
-                inside = f"{relative}/"
-                yield from _linked_or_plain(path, root, inside, matcher, options, seen, is_link)
-            continue
-        if is_link and entry.is_dir(follow_symlinks=True):
-            continue  # a folder link we were told not to follow
-        if matcher.file_skipped(entry.name, relative, entry):
-            continue
-        yield _file_entry(entry, path, root)
+def _walk_tree(
+    root: str, identity: tuple[int, int], matcher: _Matcher, follow_links: bool
+) -> list[Entry]:
+    """Depth first in sorted order, with a stack of folder listings instead of recursion:
+    no depth limit, and no generator chain for each entry to climb through."""
+    found: list[Entry] = []
+    listing = _listing(root, root, found)
+    if listing is None:
+        return found
+    # (the rest of a folder's sorted listing, its root-relative prefix, folders on the way here)
+    stack = [(iter(listing), "", frozenset([identity]))]
+    # the hot loop: one pass per file, the name checks inlined
+    names = matcher.file_name or _Globs(())
+    exact, starts, ends, others = names.exact, names.prefixes, names.suffixes, names.others
+    skip_path = matcher.file_path
+    append, is_regular = found.append, stat.S_ISREG
+    while stack:
+        rest, prefix, seen = stack[-1]
+        for entry in rest:
+            name = entry.name
+            path = _long_path(entry.path) if WINDOWS else entry.path
+            try:
+                # a plain file (the usual case) in one call; links and folders in two or three
+                is_link = is_folder = False
+                if not entry.is_file(follow_symlinks=False):
+                    is_link = entry.is_symlink()
+                    is_folder = entry.is_dir(follow_symlinks=follow_links)
+            except OSError as error:
+                found.append(Entry(path, root, False, None, _os_problem(error, "file")))
+                continue
+            if is_folder:
+                inside = _folder(entry, path, root, prefix + name, matcher, seen, is_link, found)
+                if inside is not None:
+                    stack.append(inside)
+                    break  # into the folder; this listing resumes after it
+                continue
+            if is_link and entry.is_dir(follow_symlinks=True):
+                continue  # a folder link we were told not to follow
+            if (
+                name in exact
+                or name.startswith(starts)
+                or name.endswith(ends)
+                or (others is not None and others.match(name))
+            ):
+                continue
+            if skip_path is not None and skip_path(name, prefix + name, entry):
+                continue
+            try:
+                status = entry.stat()
+            except OSError as error:
+                append(Entry(path, root, False, None, _os_problem(error, "file")))
+                continue
+            if not is_regular(status.st_mode):
+                append(Entry(path, root, False, None, NOT_REGULAR))
+            else:
+                note = "" if name.isascii() else _name_note(name)
+                append(Entry(path, root, False, status, None, note))
+        else:
+            stack.pop()
+    return found
 
 
-def _linked_or_plain(
+def _folder(
+    entry: os.DirEntry,
     path: str,
     root: str,
-    prefix: str,
+    relative: str,
     matcher: _Matcher,
-    options: WalkOptions,
-    seen: set[tuple[int, int]],
+    seen: frozenset[tuple[int, int]],
     is_link: bool,
-) -> Iterator[Entry]:
-    if not is_link:
-        yield from _walk_folder(path, root, prefix, matcher, options, seen)
-        return
-    try:
-        identity = _identity(os.stat(path))
-    except OSError as error:
-        yield Entry(path, root, False, problem=_os_problem(error, "folder"))
-        return
-    if identity in seen:
-        message = "folder link loop: this folder links back to a folder already scanned"
-        yield Entry(path, root, False, problem=("skipped", message))
-        return
-    yield from _walk_folder(path, root, prefix, matcher, options, seen | {identity})
+    found: list[Entry],
+) -> tuple[Iterator[os.DirEntry], str, frozenset[tuple[int, int]]] | None:
+    """The stack frame for a folder to walk into, or None (skipped, a loop, unreadable)."""
+    if matcher.folder_skipped(entry.name, relative, entry):
+        return None
+    if is_link:
+        try:
+            identity = _identity(os.stat(path))
+        except OSError as error:
+            found.append(Entry(path, root, False, None, _os_problem(error, "folder")))
+            return None
+        if identity in seen:
+            message = "folder link loop: this folder links back to a folder already scanned"
+            found.append(Entry(path, root, False, None, ("skipped", message)))
+            return None
+        seen = seen | {identity}
+    listing = _listing(path, root, found)
+    return None if listing is None else (iter(listing), f"{relative}/", seen)
 
 
-def _file_entry(entry: os.DirEntry, path: str, root: str) -> Entry:
+def _listing(folder: str, root: str, found: list[Entry]) -> list[os.DirEntry] | None:
     try:
-        status = entry.stat()
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=BY_NAME)
     except OSError as error:
-        return Entry(path, root, False, problem=_os_problem(error, "file"))
-    if not stat.S_ISREG(status.st_mode):
-        return Entry(path, root, False, problem=("skipped", "not a regular file"))
-    return Entry(path, root, False, stat=status, note=_name_note(entry.name))
+        found.append(Entry(folder, root, False, None, _os_problem(error, "folder")))
+        return None
 
 
 def _identity(status: os.stat_result) -> tuple[int, int]:
@@ -252,7 +314,7 @@ def _name_note(name: str) -> str:
 
 def _long_path(path: str) -> str:
     """On Windows, paths past MAX_PATH need the extended-length prefix to open at all."""
-    if os.name == "nt" and len(path) > WINDOWS_MAX_PATH and not path.startswith("\\\\?\\"):
+    if WINDOWS and len(path) > WINDOWS_MAX_PATH and not path.startswith("\\\\?\\"):
         return "\\\\?\\" + os.path.abspath(path)
     return path
 

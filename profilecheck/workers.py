@@ -93,6 +93,15 @@ def check_with(engine: Any, task: Task) -> dict[str, Any]:
 
 
 def _peak_rss_mb() -> float | None:
+    """This worker's own peak: on Linux from /proc (a spawned child's ru_maxrss starts at its
+    parent's), elsewhere from getrusage."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
     try:
         import resource
     except ImportError:  # Windows

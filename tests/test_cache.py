@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import pickle
 
 from profilecheck.cache import (
     Cache,
+    CachedFileResult,
     FileRow,
     bind_path,
     content_digest,
@@ -97,3 +100,32 @@ def test_a_damaged_database_is_set_aside(tmp_path):
         assert cache.recovered
         assert cache.results(["k"]) == {}
     assert any(p.name.startswith("scan-v1.sqlite3.damaged-") for p in tmp_path.iterdir())
+
+
+def test_cached_result_builds_its_findings_on_first_use_and_acts_as_a_file_result():
+    template = FileResult.from_dict(path_neutral(_result("/share/a.pdf").as_dict()))
+    cached = CachedFileResult.of(template, "/share/b.pdf")
+    expected = FileResult.from_dict(bind_path(template.as_dict(), "/share/b.pdf"))
+    assert cached.as_dict() == expected.as_dict()
+    assert cached.findings[0].location.path == "/share/b.pdf"
+    assert template.findings[0].location.path == ""  # the shared template is left alone
+    cached.warnings.append("a note")
+    assert template.warnings == ["odd xref"]
+    assert pickle.loads(pickle.dumps(cached)).as_dict() == cached.as_dict()
+    replaced = dataclasses.replace(cached, findings=[])
+    assert replaced.findings == [] and replaced.path == "/share/b.pdf"
+    unread = CachedFileResult.of(template, "/share/c.pdf")
+    unread.findings = []  # set before it was ever read
+    assert unread.findings == []
+
+
+def test_result_keys_are_the_digest_plus_a_digest_of_the_settings():
+    key = result_key("config", "d" * 40, False, ())
+    assert key.startswith("d" * 40) and key == result_key("config", "d" * 40, False, [])
+
+
+def test_file_rows_come_back_as_database_rows(tmp_path):
+    with Cache(tmp_path / "cache") as cache:
+        cache.store([("/share/a.pdf", FileRow(1, 2, 3, "d"))], [])
+        (row,) = cache.file_rows(["/share"]).values()
+    assert FileRow.of_row(row) == FileRow(1, 2, 3, "d")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import signal
@@ -21,7 +22,7 @@ from profilecheck.engine import Engine
 from profilecheck.model import Status
 from profilecheck.profile import load_profile
 from profilecheck.scan import ScanOptions, scan
-from profilecheck.walk import WalkOptions, walk_entries
+from profilecheck.walk import WalkOptions, _Globs, walk_entries
 from profilecheck.workers import Limits
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -137,6 +138,32 @@ def test_walk_reports_link_loops_broken_links_and_denied_folders(tmp_path, monke
     assert not_followed == []
 
 
+def test_walk_globs_match_as_fnmatch_does():
+    patterns = ("~$*", "*.tmp", "Thumbs.db", "sub", "[ab]*.pdf", "f?o.*", "*", "x*y*z")
+    names = ("~$a.docx", "a.tmp", "Thumbs.db", "thumbs.db", "sub", "sub2", "a1.pdf", "c.pdf",
+             "foo.pdf", "fo.pdf", "xyz", "xaybzc", "", "a.tmp.pdf")  # fmt: skip
+    for pattern in patterns:
+        globs = _Globs([pattern])
+        for name in names:
+            assert globs.match(name) == fnmatch.fnmatchcase(name, pattern), (pattern, name)
+
+
+def test_walk_has_no_depth_limit(tmp_path):
+    folder = tmp_path
+    try:
+        for _ in range(1100):  # deeper than Python's recursion limit
+            (folder / "d").mkdir()
+            folder = folder / "d"
+        (folder / "deep.pdf").write_bytes(b"x")
+        (entry,) = walk_entries([str(tmp_path)])
+        assert entry.relative.endswith("d/deep.pdf") and entry.problem is None
+    finally:  # from the bottom up: shutil.rmtree (pytest's clean-up) recurses too deep here
+        (folder / "deep.pdf").unlink(missing_ok=True)
+        while folder != tmp_path:
+            folder.rmdir()
+            folder = folder.parent
+
+
 # --- the command ---
 
 
@@ -187,6 +214,23 @@ def test_warm_rescan_uses_the_cache_and_gives_the_same_results(tmp_path, profile
     _pdf(root / "good" / "doc000.pdf", OLD_NUMBER)  # an edit is noticed
     edited = scan([str(root)], _engine(profile_dir), options)
     assert edited.checked == 1 and len(list(edited.run.findings())) == 4
+
+
+def test_identical_files_are_checked_once_each_result_with_its_own_path(tmp_path, profile_dir):
+    old, new = _pdf(tmp_path / "old.pdf", OLD_NUMBER), _pdf(tmp_path / "new.pdf", "Hej")
+    root = tmp_path / "share"
+    for folder in ("a", "b", "c"):
+        (root / folder).mkdir(parents=True)
+        for original in (old, new):
+            (root / folder / original.name).write_bytes(original.read_bytes())
+    options = ScanOptions(jobs=1, cache_dir=tmp_path / "cache")
+    cold = scan([str(root)], _engine(profile_dir), options)
+    warm = scan([str(root)], _engine(profile_dir), options)
+    assert cold.checked == 2 and warm.checked == 0 and warm.from_cache == 6
+    assert [f.as_dict() for f in warm.run.files] == [f.as_dict() for f in cold.run.files]
+    for result in warm.run.files:
+        assert all(f.location.path == result.path for f in result.findings)
+    assert len(list(warm.run.findings())) == 3
 
 
 def test_hung_bloated_and_crashing_files_are_stopped_and_the_scan_goes_on(tmp_path, profile_dir):
