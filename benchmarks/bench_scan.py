@@ -5,7 +5,8 @@
     cached findings are built when first read, and that cost is printed on its own;
 (b) 2 workers vs 1 on ../shared/corpus, no cache, every rule of the Ale profile unless
     --select says otherwise (target: at least 1.7x the throughput);
-(c) peak memory (ru_maxrss) of each worker across the corpus (target: at most 400 MB).
+(c) peak memory of each worker across the corpus (target: at most 400 MB), as the workers
+    report it (VmHWM on Linux, ru_maxrss elsewhere).
 
     python benchmarks/bench_scan.py [--files 10000] [--select F] [--skip-corpus]
 """
@@ -121,8 +122,7 @@ def bench_corpus(settings: Settings) -> None:
     parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"(c) peak RSS per worker across the corpus: "
           f"{', '.join(f'{p:.0f} MB' for p in peaks)} -> max {max(peaks):.0f} MB "
-          f"(target <= 400 MB; on Linux a spawned worker's ru_maxrss starts at its parent's "
-          f"RSS, and this process peaked at {parent:.0f} MB)")  # fmt: skip
+          f"(target <= 400 MB; this parent process peaked at {parent:.0f} MB)")  # fmt: skip
 
 
 def main() -> None:
