@@ -124,6 +124,11 @@ class Report:
             )
         )
 
+    def text(self, texts: dict[str, str], **values: Any) -> str:
+        """A rule's own piece of text (a reason, a detail) in the report's language."""
+        chosen = pick_language(texts, self.lang) or ""
+        return chosen.format(**values) if values else chosen
+
     def severity(self, check: Check) -> Severity:
         return rule_severity(self.rule, check.name)
 

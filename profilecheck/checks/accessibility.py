@@ -100,8 +100,7 @@ REASONS = {
 
 
 def reason(key: str, report: Report) -> str:
-    texts = REASONS[key]
-    return texts.get(report.lang) or texts["en"]
+    return report.text(REASONS[key])
 
 
 class AccessibilityRule(RuleType):

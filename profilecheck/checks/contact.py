@@ -254,5 +254,4 @@ def shown(detail: Phone | Email) -> str:
 
 
 def say(report: Report, key: str, **values: str) -> str:
-    texts = TEXTS[key]
-    return (texts.get(report.lang) or texts["en"]).format(**values)
+    return report.text(TEXTS[key], **values)
