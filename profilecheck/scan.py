@@ -85,9 +85,7 @@ def config_key(engine: Engine) -> str:
 
 @functools.cache  # reading each distribution's metadata takes milliseconds
 def _plugin_versions() -> list[str]:
-    return sorted(
-        f"{ep.name}={ep.dist.version if ep.dist else '?'}" for ep in plugins.available().values()
-    )
+    return sorted(f"{ep.name}={ep.version}" for ep in plugins.available().values())
 
 
 def scan(

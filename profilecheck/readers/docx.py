@@ -50,7 +50,6 @@ from profilecheck.readers.ooxml import (
     w,
 )
 from profilecheck.readers.ooxml_styles import Styles, Theme, parse_ppr, parse_rpr
-from profilecheck.readers.pixels import open_image, to_display_rgb
 
 A4 = (595.3, 841.9)
 TWIPS_PER_POINT = 20
@@ -608,6 +607,8 @@ class Walker:
 
 def _decode(data: bytes) -> Any:
     try:
+        from profilecheck.readers.pixels import open_image, to_display_rgb  # Pillow on demand
+
         return to_display_rgb(open_image(data))
     except ReadError:
         raise

@@ -21,7 +21,6 @@ from lxml import etree
 from profilecheck.errors import ReadError
 from profilecheck.limits import Limits
 from profilecheck.model import Status
-from profilecheck.readers.pixels import open_image
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {
@@ -369,6 +368,8 @@ def image_part(package: Package, name: str, load: Callable[[bytes], Any]) -> Ima
     if vector:
         return ImagePart(name, 0, 0, "", digest, None, "vector image (EMF/WMF/SVG), not decoded")
     try:
+        from profilecheck.readers.pixels import open_image  # Pillow only when there are pictures
+
         image = open_image(data, package.limits.max_image_pixels)
     except ReadError as error:
         return ImagePart(name, 0, 0, "", digest, None, error.message)
