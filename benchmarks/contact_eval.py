@@ -77,9 +77,21 @@ WRITERS = {
 }
 
 
+def eval_profile(folder: Path) -> Path:
+    """Ale's profile, with images required to name a contact too (Ale's own file exempts them)."""
+    profile = folder / "eval-profile"
+    (profile / "rules").mkdir(parents=True, exist_ok=True)
+    (profile / "profile.toml").write_text('name = "ale-eval"\nextends = "ale"\n')
+    (profile / "rules" / "contact.toml").write_text(
+        '[params]\nrequired-in = ["pdf", "docx", "image"]\n'
+    )
+    return profile
+
+
 def run_check(folder: Path) -> dict[int, bool]:
     out = folder / "result.json"
     command = [*PROFILECHECK, "check", "--isolated", "--format", "json", "--select", "K"]
+    command += ["--profile", str(eval_profile(folder.parent))]
     command += ["--exit-zero", "-o", str(out), str(folder)]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     verdicts = {}

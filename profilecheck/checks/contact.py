@@ -46,6 +46,11 @@ class ContactParams:
     generic_phones: list[str] = field(default_factory=list)
     generic_emails: list[str] = field(default_factory=list)
     generic_name: str = "Kontaktcenter"
+    # Formats that must name a contact; the others are not checked for contacts at all (no OCR
+    # of every photo on a shared drive just to find none).
+    required_in: list[Literal["pdf", "docx", "image"]] = field(
+        default_factory=lambda: ["pdf", "docx", "image"]
+    )
     kontaktcenter_only: Literal["accept", "warn", "fail"] = "warn"
     accepted_domains: list[str] = field(default_factory=list)  # empty: any domain
     outdated: list[OutdatedNumber] = field(default_factory=list)
@@ -156,6 +161,8 @@ class ContactRule(RuleType):
         self.ocr = ocr.OcrSettings(params.ocr_languages, params.ocr_timeout)
 
     def check(self, document: Document, report: Report) -> None:
+        if document.format.value not in self.params.required_in:
+            return
         texts, unread = collect_texts(document, self.params, self.ocr, self._named)
         found = [(text, self.finder.page(text.page.text)) for text in texts]
         self._outdated(found, report)
