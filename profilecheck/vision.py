@@ -44,6 +44,8 @@ STRONG_CORRELATION = 0.68  # below this a match may not need much stretching
 MAX_STRETCH_WEAK = 0.10
 MAX_STRETCH = 0.6  # a strong match stretched by half is still the mark, distorted
 MAX_CANDIDATES = 12
+OUTLINE_BAND_DIVISOR = 24  # the outline band reaches REFINE_HEIGHT / this either side
+OUTLINE_CORRELATION = 0.7
 WHOLE_CORRELATION = 0.8
 
 
@@ -81,6 +83,7 @@ class MarkModel:
     logotypes: list[Version] = field(default_factory=list)  # one per layout, to read the name
     inner: Any = None  # bool mask: inside the shield, away from its outline
     shapes: list[Any] = field(default_factory=list)  # other versions' grays, same frame
+    outline: Any = None  # uint8 mask: a band around the shield's silhouette
 
 
 @dataclass
@@ -150,6 +153,11 @@ def load_model(mark_path: str, versions: tuple[tuple[str, str, str], ...]) -> Ma
     model = MarkModel(template, regions, [], {})
     opaque = (small[..., 3] > 200).astype(np.uint8)
     model.inner = cv2.erode(opaque, np.ones((3, 3), np.uint8), iterations=REFINE_HEIGHT // 16) > 0
+    band = np.ones((3, 3), np.uint8)
+    steps = max(1, REFINE_HEIGHT // OUTLINE_BAND_DIVISOR)
+    model.outline = cv2.dilate(opaque, band, iterations=steps) - cv2.erode(
+        opaque, band, iterations=steps
+    )
     for name, path, background in versions:
         rgba = load_rgba(Path(path))
         version = Version(name, Path(path), background, rgba, _locate(template, rgba))
@@ -463,6 +471,11 @@ def _refine(
         return None  # the outline of a shield, but not this one's charges
     if charge_coverage(image, model, matrix) < CHARGE_COVERAGE:
         return None  # another charge in the same colours (a star, a bar)
+    outlined = _outline_alignment(model, patch, warp)
+    if outlined is not None:
+        scale_x = math.sqrt(outlined[1][0] * geometry[0])
+        scale_y = math.sqrt(outlined[1][1] * geometry[1])
+        geometry = (scale_x, scale_y, *geometry[2:])
     return _measure(image, rgb, model, matrix, geometry, score, sign)
 
 
@@ -484,6 +497,36 @@ def _shape_alignment(model: MarkModel, patch: Any, warp: Any, score: float) -> t
         if geometry is not None and found_score > score:
             score, best = found_score, (found, geometry)
     return best
+
+
+def _edges(picture: Any) -> Any:
+    import cv2
+
+    blurred = cv2.GaussianBlur(picture, (0, 0), 1.0)
+    gx = cv2.Sobel(blurred, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(blurred, cv2.CV_32F, 0, 1, ksize=3)
+    return cv2.magnitude(gx, gy)
+
+
+def _outline_alignment(model: MarkModel, patch: Any, warp: Any) -> tuple | None:
+    """Align the edges along the shield's outline only: a transparent field (black and white
+    versions) lets text or a photo show through, which pulls a whole-shape alignment."""
+    import cv2
+
+    mask = cv2.warpAffine(
+        model.outline, warp, (patch.shape[1], patch.shape[0]), flags=cv2.INTER_NEAREST
+    )
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4)
+    try:
+        score, found = cv2.findTransformECC(
+            _edges(model.template), _edges(patch), warp.copy(), cv2.MOTION_AFFINE, criteria, mask, 1
+        )
+    except cv2.error:
+        return None
+    geometry = _decompose(found)
+    if geometry is None or score < OUTLINE_CORRELATION:
+        return None
+    return found, geometry
 
 
 def inner_correlation(image: Any, model: MarkModel, matrix: Any) -> float:
