@@ -160,7 +160,7 @@ def _page_background(page: Page, box: Box, dpi: float) -> float | None:
 
 
 def _rendered(page: Page, model: MarkModel, dpi: float) -> list[Use]:
-    from profilecheck import vision
+    from profilecheck import mark_search
 
     try:
         render = page.render(round(dpi))
@@ -169,12 +169,12 @@ def _rendered(page: Page, model: MarkModel, dpi: float) -> list[Use]:
     scale = 72 / dpi
     return [
         _from_detection(d, model, page.number, scale, "render")
-        for d in vision.find_marks(render, model)
+        for d in mark_search.find_marks(render, model)
     ]
 
 
 def _image_file(document: Document, model: MarkModel) -> list[Use]:
-    from profilecheck import vision
+    from profilecheck import mark_search, vision
 
     page = document.pages[0]
     image = page.images[0] if page.images else None
@@ -186,7 +186,7 @@ def _image_file(document: Document, model: MarkModel) -> list[Use]:
     rgb = vision.flatten(pixels)
     uses = [
         _from_detection(d, model, 1, 72 / dpi, "image", size_known=known)
-        for d in vision.find_marks(rgb, model)
+        for d in mark_search.find_marks(rgb, model)
     ]
     if not uses:
         whole = _placed(page, image, model, _NoRender())

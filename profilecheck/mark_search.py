@@ -1,0 +1,399 @@
+"""Searching a picture for the mark: where the vapen or logotype is, and its geometry.
+
+Coarse multi-scale correlation proposes candidates (flat windows zeroed, so flat templates
+cannot score NaN or 1.0; negative peaks catch white-on-dark marks); ECC aligns the template to
+each candidate (affine: scale, aspect, rotation), a second alignment on the shield's shape and
+one on its outline steady the aspect; the inner correlation and the charges' coverage reject
+other arms; the measurement gives the mark's box, size, colours and version.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from profilecheck.vision import (
+    Detection,
+    MarkModel,
+    Version,
+    flatten,
+    gray,
+    lab_of,
+    load_rgba,
+    ring_lightness,
+)
+
+COARSE_HEIGHTS = (16, 19, 23, 27)  # template heights per octave of the search pyramid
+COARSE_SCALE = 0.45  # marks of 40 px are ~18 px in the coarse image
+COARSE_MAX_PIXELS = 600_000
+COARSE_THRESHOLD = 0.42
+ACCEPT_CORRELATION = 0.62
+INNER_CORRELATION = 0.5
+# The charges (leaf, waves: every one-colour region of the artwork but the lightest, the field)
+# must stand out from the field by this many grey levels over CHARGE_COVERAGE of their area.
+CHARGE_CONTRAST = 30
+CHARGE_COVERAGE = 0.8
+STRONG_CORRELATION = 0.68  # below this a match may not need much stretching
+MAX_STRETCH_WEAK = 0.10
+MAX_STRETCH = 0.6  # a strong match stretched by half is still the mark, distorted
+MAX_CANDIDATES = 12
+OUTLINE_CORRELATION = 0.7
+
+
+def find_marks(rgb: Any, model: MarkModel, min_height: float = 20) -> list[Detection]:
+    """Every mark in an RGB picture, verified and measured, best first."""
+    import cv2
+    import numpy as np
+
+    image = gray(rgb)
+    height, width = image.shape
+    scale = min(1.0, COARSE_SCALE, math.sqrt(COARSE_MAX_PIXELS / (height * width)))
+    coarse = image
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        coarse = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    found: list[Detection] = []
+    for x, y, h, sign, _ in _candidates(coarse.astype(np.float32), model.template):
+        if h / scale < min_height:
+            continue
+        detection = _refine(image, rgb, model, (x / scale, y / scale, h / scale), sign)
+        if detection is not None and not any(_overlap(detection, other) for other in found):
+            found.append(detection)
+    return found
+
+
+def _candidates(picture: Any, template: Any) -> list[tuple[float, float, float, int, float]]:
+    """(x, y, height, sign, score) of likely marks in the coarse picture, best first."""
+    import cv2
+
+    peaks: list[tuple[float, float, float, int, float]] = []
+    level, factor = picture, 1.0
+    while min(level.shape) >= COARSE_HEIGHTS[0]:
+        for th in COARSE_HEIGHTS:
+            tw = max(3, round(template.shape[1] * th / template.shape[0]))
+            if th > level.shape[0] or tw > level.shape[1]:
+                continue
+            small = cv2.resize(template, (tw, th), interpolation=cv2.INTER_AREA)
+            scores = _ncc(level, small)
+            for x, y, score in _peaks(scores, tw, th):
+                peaks.append((x * factor, y * factor, th * factor, 1 if score > 0 else -1, score))
+        level = cv2.resize(level, (level.shape[1] // 2, level.shape[0] // 2), cv2.INTER_AREA)
+        factor *= 2
+    peaks.sort(key=lambda p: -abs(p[4]))
+    kept: list[tuple[float, float, float, int, float]] = []
+    for peak in peaks:
+        if not any(_near(peak, other) for other in kept):
+            kept.append(peak)
+        if len(kept) >= MAX_CANDIDATES:
+            break
+    return kept
+
+
+def _ncc(picture: Any, template: Any) -> Any:
+    """TM_CCOEFF_NORMED with flat windows (which give spurious ±1) set to 0."""
+    import cv2
+    import numpy as np
+
+    scores = cv2.matchTemplate(picture, template, cv2.TM_CCOEFF_NORMED)
+    th, tw = template.shape
+    mean = cv2.boxFilter(picture, -1, (tw, th), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    square = cv2.boxFilter(picture * picture, -1, (tw, th), anchor=(0, 0))
+    variance = (square - mean * mean)[: scores.shape[0], : scores.shape[1]]
+    scores[variance < 30.0] = 0.0
+    return np.nan_to_num(scores, nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def _peaks(scores: Any, tw: int, th: int) -> list[tuple[int, int, float]]:
+    import cv2
+    import numpy as np
+
+    strength = np.abs(scores)
+    kernel = np.ones((max(3, th // 2), max(3, tw // 2)), np.uint8)
+    local = (strength >= cv2.dilate(strength, kernel)) & (strength > COARSE_THRESHOLD)
+    ys, xs = np.nonzero(local)
+    order = np.argsort(-strength[ys, xs])[:MAX_CANDIDATES]
+    return [(int(xs[i]), int(ys[i]), float(scores[ys[i], xs[i]])) for i in order]
+
+
+def _near(a: tuple, b: tuple) -> bool:
+    return abs(a[0] - b[0]) < 0.5 * max(a[2], b[2]) and abs(a[1] - b[1]) < 0.5 * max(a[2], b[2])
+
+
+def _overlap(a: Detection, b: Detection) -> bool:
+    ax, ay = _centre(a.quad)
+    bx, by = _centre(b.quad)
+    return math.hypot(ax - bx, ay - by) < 0.5 * max(a.mark_width, b.mark_width)
+
+
+def _centre(quad: list[tuple[float, float]]) -> tuple[float, float]:
+    return sum(p[0] for p in quad) / 4, sum(p[1] for p in quad) / 4
+
+
+def _refine(
+    image: Any, rgb: Any, model: MarkModel, guess: tuple[float, float, float], sign: int
+) -> Detection | None:
+    """Align the template to the candidate with ECC (affine) and measure it."""
+    import cv2
+    import numpy as np
+
+    x, y, h = guess
+    th, tw = model.template.shape
+    factor = th / h
+    margin = 0.35 * h
+    x0, y0 = max(0, int(x - margin)), max(0, int(y - margin))
+    x1 = min(image.shape[1], int(x + h * tw / th + margin) + 1)
+    y1 = min(image.shape[0], int(y + h + margin) + 1)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    size = (max(tw // 2, round((x1 - x0) * factor)), max(th // 2, round((y1 - y0) * factor)))
+    method = cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR
+    patch = cv2.resize(image[y0:y1, x0:x1], size, interpolation=method).astype(np.float32)
+    if sign < 0:
+        patch = 255 - patch
+    warp = np.array([[1, 0, (x - x0) * factor], [0, 1, (y - y0) * factor]], np.float32)
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-4)
+    try:
+        score, warp = cv2.findTransformECC(
+            model.template, patch, warp, cv2.MOTION_AFFINE, criteria, None, 5
+        )
+    except cv2.error:
+        return None
+    geometry = _decompose(warp)
+    if score < ACCEPT_CORRELATION or geometry is None or not _plausible(score, geometry):
+        return None
+    refined = _shape_alignment(model, patch, warp, score)
+    if refined is not None:
+        warp, geometry = refined
+    matrix = warp.astype(np.float64) / factor
+    matrix[:, 2] += (x0, y0)
+    if inner_correlation(image, model, matrix) * sign < INNER_CORRELATION:
+        return None  # the outline of a shield, but not this one's charges
+    if charge_coverage(image, model, matrix) < CHARGE_COVERAGE:
+        return None  # another charge in the same colours (a star, a bar)
+    outlined = _outline_alignment(model, patch, warp)
+    if outlined is not None:
+        scale_x = math.sqrt(outlined[1][0] * geometry[0])
+        scale_y = math.sqrt(outlined[1][1] * geometry[1])
+        geometry = (scale_x, scale_y, *geometry[2:])
+    return _measure(image, rgb, model, matrix, geometry, score, sign)
+
+
+def _shape_alignment(model: MarkModel, patch: Any, warp: Any, score: float) -> tuple | None:
+    """Align again with each single-tone version's own shape, starting where the colour template
+    ended; a better correlation means its geometry (and so the aspect) is the truer one."""
+    import cv2
+
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-4)
+    best = None
+    for shape in model.shapes:
+        try:
+            found_score, found = cv2.findTransformECC(
+                shape, patch, warp.copy(), cv2.MOTION_AFFINE, criteria, None, 5
+            )
+        except cv2.error:
+            continue
+        geometry = _decompose(found)
+        if geometry is not None and found_score > score:
+            score, best = found_score, (found, geometry)
+    return best
+
+
+def _edges(picture: Any) -> Any:
+    import cv2
+
+    blurred = cv2.GaussianBlur(picture, (0, 0), 1.0)
+    gx = cv2.Sobel(blurred, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(blurred, cv2.CV_32F, 0, 1, ksize=3)
+    return cv2.magnitude(gx, gy)
+
+
+def _outline_alignment(model: MarkModel, patch: Any, warp: Any) -> tuple | None:
+    """Align the edges along the shield's outline only: a transparent field (black and white
+    versions) lets text or a photo show through, which pulls a whole-shape alignment."""
+    import cv2
+
+    mask = cv2.warpAffine(
+        model.outline, warp, (patch.shape[1], patch.shape[0]), flags=cv2.INTER_NEAREST
+    )
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4)
+    try:
+        score, found = cv2.findTransformECC(
+            _edges(model.template), _edges(patch), warp.copy(), cv2.MOTION_AFFINE, criteria, mask, 1
+        )
+    except cv2.error:
+        return None
+    geometry = _decompose(found)
+    if geometry is None or score < OUTLINE_CORRELATION:
+        return None
+    return found, geometry
+
+
+def inner_correlation(image: Any, model: MarkModel, matrix: Any) -> float:
+    """Correlation with the template inside the shield only, where other arms differ."""
+    import numpy as np
+
+    aligned = _aligned(image, model, matrix)
+    a = aligned[model.inner].astype(np.float32)
+    b = model.template[model.inner]
+    if a.std() < 1:
+        return 0.0
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def charge_coverage(image: Any, model: MarkModel, matrix: Any) -> float:
+    """How much of the leaf and of the waves stands out from the field, the worse of the two.
+
+    Other arms in the same tinctures (a star, a straight bar) correlate with the vapen as a
+    whole, but leave much of the leaf's or the waves' place looking like the field. Colour,
+    black and white versions alike, recoloured or not, cover their charges fully.
+    """
+    import numpy as np
+
+    aligned = _aligned(image, model, matrix).astype(np.float32)
+    by_lightness = sorted(model.regions, key=lambda name: sum(bytes.fromhex(name[1:])))
+    if len(by_lightness) < 2:
+        return 1.0
+    *charges, field = by_lightness
+    field_grey = float(np.median(aligned[model.regions[field]]))
+    return min(
+        float(np.mean(np.abs(aligned[model.regions[charge]] - field_grey) > CHARGE_CONTRAST))
+        for charge in charges
+    )
+
+
+def _aligned(image: Any, model: MarkModel, matrix: Any) -> Any:
+    """The picture under the mark, warped into the template's frame."""
+    import cv2
+
+    th, tw = model.template.shape
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    return cv2.warpAffine(image, matrix, (tw, th), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _plausible(score: float, geometry: tuple[float, float, float, float]) -> bool:
+    """A weak match that also needs a strong stretch to fit is another shape, not a distorted
+    mark (seen on real photos and icons); a strong match may be stretched further."""
+    scale_x, scale_y = geometry[:2]
+    stretch = abs(scale_x / scale_y - 1)
+    return stretch <= (MAX_STRETCH_WEAK if score < STRONG_CORRELATION else MAX_STRETCH)
+
+
+def _decompose(warp: Any) -> tuple[float, float, float, float] | None:
+    """(scale x, scale y, rotation ccw in degrees, shear) of an affine warp, if plausible."""
+    a, b, c, d = float(warp[0, 0]), float(warp[0, 1]), float(warp[1, 0]), float(warp[1, 1])
+    scale_x = math.hypot(a, c)
+    if scale_x < 1e-6:
+        return None
+    scale_y = (a * d - b * c) / scale_x
+    shear = (a * b + c * d) / (scale_x * abs(scale_y) + 1e-9)
+    rotation = -math.degrees(math.atan2(c, a))
+    if not (0.4 < scale_x < 2.5 and 0.4 < scale_y < 2.5) or abs(rotation) > 40 or abs(shear) > 0.2:
+        return None
+    return scale_x, scale_y, rotation, shear
+
+
+def _measure(
+    image: Any, rgb: Any, model: MarkModel, matrix: Any, geometry: tuple, score: float, sign: int
+) -> Detection:
+    import cv2
+    import numpy as np
+
+    scale_x, scale_y, rotation, _ = geometry
+    th, tw = model.template.shape
+    corners = np.array([[0, 0, 1], [tw, 0, 1], [tw, th, 1], [0, th, 1]], np.float64)
+    quad = [tuple(p) for p in (corners @ matrix.T).tolist()]
+    aligned = cv2.warpAffine(
+        rgb,
+        matrix,
+        (tw, th),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    observed = {n: lab_of(np.median(aligned[m], axis=0)) for n, m in model.regions.items()}
+    kind, mirrored, logo_quad = _logotype(image, model, matrix, sign)
+    box = _bounds(logo_quad)
+    detection = Detection(
+        quad=quad,
+        box=box,
+        mark_width=math.hypot(matrix[0, 0], matrix[1, 0]) * tw,
+        aspect_change=scale_x / scale_y,
+        rotation=round(rotation, 2) + 0.0,
+        mirrored=mirrored,
+        score=float(score),
+        kind=kind,
+        observed=observed,
+    )
+    detection.background_lightness = ring_lightness(rgb, box, max(2.0, 0.15 * detection.mark_width))
+    return detection
+
+
+def _bounds(quad: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _logotype(image: Any, model: MarkModel, matrix: Any, sign: int) -> tuple[str, bool, list]:
+    """Whether the name "Ale kommun" stands beside or below the mark (and if mirrored)."""
+    import numpy as np
+
+    th, tw = model.template.shape
+    best = ("vapen", False, None, 0.5)
+    for version in model.logotypes:
+        for mirrored in (False, True):
+            score, quad = _text_score(image, version, matrix, tw, sign, mirrored)
+            if score > best[3]:
+                best = (version.kind, mirrored, quad, score)
+    if best[2] is None:
+        corners = np.array([[0, 0, 1], [tw, 0, 1], [tw, th, 1], [0, th, 1]], np.float64)
+        return "vapen", False, [tuple(p) for p in (corners @ matrix.T).tolist()]
+    return best[0], best[1], best[2]
+
+
+def _text_score(
+    image: Any, version: Version, matrix: Any, tw: int, sign: int, mirrored: bool
+) -> tuple[float, list]:
+    import cv2
+    import numpy as np
+
+    art = _art_gray(version.path, mirrored)
+    height, width = art.shape
+    mx, my, mw, mh = version.mark
+    full_h, full_w = version.rgba.shape[:2]
+    if mirrored:
+        mx = full_w - mx - mw
+    ratio = full_h / height  # artwork px per small px
+    k = tw / mw  # template px per artwork px
+    to_template = np.array([[ratio * k, 0, -mx * k], [0, ratio * k, -my * k], [0, 0, 1]])
+    to_image = matrix @ to_template
+    warped = cv2.warpAffine(
+        image,
+        to_image,
+        (width, height),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    ).astype(np.float32)
+    text = np.ones_like(art, bool)
+    x0, x1 = int(mx / ratio) - 2, int((mx + mw) / ratio) + 2
+    y0, y1 = int(my / ratio) - 2, int((my + mh) / ratio) + 2
+    text[max(0, y0) : y1, max(0, x0) : x1] = False
+    a, b = warped[text], art[text]
+    if a.std() < 1 or b.std() < 1:
+        return 0.0, []
+    score = float(np.corrcoef(a, b)[0, 1]) * sign
+    art_to_image = matrix @ np.array([[k, 0, -mx * k], [0, k, -my * k], [0, 0, 1]])
+    corners = np.array([[0, 0, 1], [full_w, 0, 1], [full_w, full_h, 1], [0, full_h, 1]], float)
+    return score, [tuple(p) for p in (corners @ art_to_image.T).tolist()]
+
+
+@lru_cache(maxsize=32)
+def _art_gray(path: Path, mirrored: bool) -> Any:
+    import cv2
+    import numpy as np
+
+    rgba = load_rgba(path)
+    h, w = rgba.shape[:2]
+    small = cv2.resize(rgba, (max(1, round(w * 48 / h)), 48), interpolation=cv2.INTER_AREA)
+    art = gray(flatten(small)).astype(np.float32)
+    return art[:, ::-1].copy() if mirrored else art
