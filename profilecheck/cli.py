@@ -57,12 +57,16 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
 
 def _check(paths: tuple[str, ...], o: dict[str, Any]) -> int:
     from profilecheck.waivers import apply_waiver_file
-    from profilecheck.walk import iter_candidates
+    from profilecheck.walk import WalkOptions, walk_entries
 
     engine = load_engine(o)
     settings = engine.settings
+    entries = walk_entries(paths, WalkOptions(exclude=tuple(settings.exclude)))
     results = [
-        engine.check_file(c.path, c.explicit) for c in iter_candidates(paths, settings.exclude)
+        engine.walk_problem(e.path, *e.problem)
+        if e.problem
+        else engine.check_file(e.path, e.explicit)
+        for e in entries
     ]
     apply_waiver_file(results, settings)
     return write_reports(engine.run_result(results), o)

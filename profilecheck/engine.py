@@ -100,6 +100,14 @@ class Engine:
         result.seconds = round(time.perf_counter() - started, 4)
         return self.finish(result)
 
+    def walk_problem(self, path: str, status: str, message: str) -> FileResult:
+        """The result for an entry the walk could not hand over (denied, vanished, a loop)."""
+        if status == Status.SKIPPED:
+            return FileResult(path, "unknown", Status.SKIPPED, message=message)
+        return self.finish(
+            file_problem(path, "unknown", Status(status), "unreadable-file", message)
+        )
+
     def finish(self, result: FileResult) -> FileResult:
         """Selection, per-file ignores and severity overrides, for results made here or
         elsewhere (a worker, the cache)."""

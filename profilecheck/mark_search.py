@@ -265,11 +265,16 @@ def charge_coverage(image: Any, model: MarkModel, matrix: Any) -> float:
 
 def _aligned(image: Any, model: MarkModel, matrix: Any) -> Any:
     """The picture under the mark, warped into the template's frame."""
+    th, tw = model.template.shape
+    return _warp(image, matrix, (tw, th))
+
+
+def _warp(image: Any, matrix: Any, size: tuple[int, int]) -> Any:
+    """`image` seen through `matrix` (frame -> image coordinates), as a picture of `size`."""
     import cv2
 
-    th, tw = model.template.shape
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
-    return cv2.warpAffine(image, matrix, (tw, th), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(image, matrix, size, flags=flags, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _plausible(score: float, geometry: tuple[float, float, float, float]) -> bool:
@@ -297,20 +302,13 @@ def _decompose(warp: Any) -> tuple[float, float, float, float] | None:
 def _measure(
     image: Any, rgb: Any, model: MarkModel, matrix: Any, geometry: tuple, score: float, sign: int
 ) -> Detection:
-    import cv2
     import numpy as np
 
     scale_x, scale_y, rotation, _ = geometry
     th, tw = model.template.shape
     corners = np.array([[0, 0, 1], [tw, 0, 1], [tw, th, 1], [0, th, 1]], np.float64)
     quad = [tuple(p) for p in (corners @ matrix.T).tolist()]
-    aligned = cv2.warpAffine(
-        rgb,
-        matrix,
-        (tw, th),
-        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
+    aligned = _warp(rgb, matrix, (tw, th))
     observed = {n: lab_of(np.median(aligned[m], axis=0)) for n, m in model.regions.items()}
     kind, mirrored, logo_quad = _logotype(image, model, matrix, sign)
     box = _bounds(logo_quad)
@@ -354,7 +352,6 @@ def _logotype(image: Any, model: MarkModel, matrix: Any, sign: int) -> tuple[str
 def _text_score(
     image: Any, version: Version, matrix: Any, tw: int, sign: int, mirrored: bool
 ) -> tuple[float, list]:
-    import cv2
     import numpy as np
 
     art = _art_gray(version.path, mirrored)
@@ -367,13 +364,7 @@ def _text_score(
     k = tw / mw  # template px per artwork px
     to_template = np.array([[ratio * k, 0, -mx * k], [0, ratio * k, -my * k], [0, 0, 1]])
     to_image = matrix @ to_template
-    warped = cv2.warpAffine(
-        image,
-        to_image,
-        (width, height),
-        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-        borderMode=cv2.BORDER_REPLICATE,
-    ).astype(np.float32)
+    warped = _warp(image, to_image, (width, height)).astype(np.float32)
     text = np.ones_like(art, bool)
     x0, x1 = int(mx / ratio) - 2, int((mx + mw) / ratio) + 2
     y0, y1 = int(my / ratio) - 2, int((my + mh) / ratio) + 2

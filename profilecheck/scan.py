@@ -33,7 +33,7 @@ from profilecheck.cache import (
     path_neutral,
     settings_key,
 )
-from profilecheck.engine import Engine, file_problem
+from profilecheck.engine import Engine
 from profilecheck.limits import DEFAULT_LIMITS
 from profilecheck.model import FileResult, RunResult, Severity, Status
 from profilecheck.walk import Entry, WalkOptions, walk_entries
@@ -144,7 +144,7 @@ class _Scan:
             if entry.problem is None:
                 todo.append(index)
             else:
-                self._finish(index, self._problem(entry, *entry.problem))
+                self._finish(index, self.engine.walk_problem(entry.path, *entry.problem))
         tasks = self._tasks(todo)
         first = next(tasks, None)
         return None if first is None else itertools.chain([first], tasks)
@@ -265,7 +265,7 @@ class _Scan:
         try:
             row = FileRow.of(entry.stat, content_digest(entry.path))
         except OSError as error:
-            self._finish(index, self._problem(entry, *_read_problem(error)))
+            self._finish(index, self.engine.walk_problem(entry.path, *_read_problem(error)))
             return None
         self.pending_files.append((entry.path, row))
         return row
@@ -319,12 +319,6 @@ class _Scan:
         self.cache.store(self.pending_files, self.pending_results)
         self.pending_files, self.pending_results = [], []
         self.stored_at = time.monotonic()
-
-    def _problem(self, entry: Entry, status: str, message: str) -> FileResult:
-        if status == Status.SKIPPED:
-            return FileResult(entry.path, "unknown", Status.SKIPPED, message=message)
-        result = file_problem(entry.path, "unknown", Status(status), "unreadable-file", message)
-        return self.engine.finish(result)
 
 
 @contextlib.contextmanager
