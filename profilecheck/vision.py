@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 ARTWORK_HEIGHT = 256
 REFINE_HEIGHT = 96  # the mark's height in the frame where ECC runs and colours are sampled
 OUTLINE_BAND_DIVISOR = 24  # the outline band reaches REFINE_HEIGHT / this either side
+CHARGE_BAND_DIVISOR = 32  # the charge mask reaches REFINE_HEIGHT / this beyond the charges
 WHOLE_CORRELATION = 0.8
 
 
@@ -41,9 +42,15 @@ class Version:
     name: str
     path: Path
     background: str  # "light", "dark" or "any"
-    rgba: Any  # np.ndarray h×w×4 uint8
+    rgba: Any  # np.ndarray h×w×4 uint8, maybe padded on the right (see resize_to_height)
+    aspect: float  # the drawing's width / height
     mark: tuple[float, float, float, float]  # x, y, w, h of the mark inside the artwork
     colours: dict[str, tuple[float, float, float] | None] = field(default_factory=dict)  # Lab
+
+    @property
+    def width(self) -> float:
+        """The drawing's width in `rgba`'s pixels (without padding)."""
+        return self.aspect * self.rgba.shape[0]
 
     @property
     def kind(self) -> str:
@@ -54,21 +61,25 @@ class Version:
             return "vapen"
         return "horizontal" if mh > 0.8 * h else "stacked"
 
-    @property
-    def aspect(self) -> float:
-        return self.rgba.shape[1] / self.rgba.shape[0]
-
 
 @dataclass
 class MarkModel:
     template: Any  # gray float32, REFINE_HEIGHT tall
+    width: float  # the mark's width in the template (its last column may be padding)
     regions: dict[str, Any]  # region name -> bool mask in the template frame
     versions: list[Version]
     signatures: dict[str, list[tuple[int, Any]]]  # version -> [(dhash, 32×32 gray), ...]
     logotypes: list[Version] = field(default_factory=list)  # one per layout, to read the name
     inner: Any = None  # bool mask: inside the shield, away from its outline
     shapes: list[Any] = field(default_factory=list)  # other versions' grays, same frame
-    outline: Any = None  # uint8 mask: a band around the shield's silhouette
+    silhouette: Any = None  # uint8 mask: the shield, widened a little
+    charges: Any = None  # uint8 mask: the charges and the outline, widened a little
+
+    def charges_and_field(self) -> tuple[list[str], str]:
+        """The regions the single-tone versions draw, and the lightest one (the field), which
+        they leave transparent."""
+        *charges, field_name = sorted(self.regions, key=lambda n: sum(bytes.fromhex(n[1:])))
+        return charges, field_name
 
 
 @dataclass
@@ -90,16 +101,34 @@ class Detection:
 # ---- artwork ----------------------------------------------------------------------------
 
 
-def load_rgba(path: Path) -> Any:
+def load_rgba(path: Path) -> tuple[Any, float]:
+    """An artwork file as RGBA (at most ARTWORK_HEIGHT tall) and its drawing's width / height."""
     import numpy as np
     from PIL import Image
 
     with Image.open(path) as image:
-        image = image.convert("RGBA")
-        if image.height > ARTWORK_HEIGHT:  # plenty for matching; decoding print files is slow
-            width = max(1, round(image.width * ARTWORK_HEIGHT / image.height))
-            image = image.resize((width, ARTWORK_HEIGHT), Image.Resampling.BOX)
-        return np.asarray(image).copy()
+        rgba = np.asarray(image.convert("RGBA"))
+    aspect = rgba.shape[1] / rgba.shape[0]
+    if rgba.shape[0] > ARTWORK_HEIGHT:  # plenty for matching; decoding print files is slow
+        rgba = resize_to_height(rgba, ARTWORK_HEIGHT)
+    return rgba.copy(), aspect
+
+
+def resize_to_height(rgba: Any, height: int) -> Any:
+    """`rgba` scaled to `height` rows in its exact proportions: rounding the width would stretch
+    the drawing by up to half a pixel (2 % of a small mark), so transparent columns are added
+    on the right until the scaled width is whole."""
+    import cv2
+    import numpy as np
+
+    h, w = rgba.shape[:2]
+    scale = height / h
+    width = max(1, math.ceil(w * scale - 1e-6))
+    padded = round(width / scale)
+    if padded > w:
+        rgba = np.concatenate([rgba, np.zeros((h, padded - w, rgba.shape[2]), rgba.dtype)], 1)
+    method = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    return cv2.resize(np.ascontiguousarray(rgba), (width, height), interpolation=method)
 
 
 def flatten(rgba: Any, background: tuple[int, int, int] = (255, 255, 255)) -> Any:
@@ -125,27 +154,24 @@ def load_model(mark_path: str, versions: tuple[tuple[str, str, str], ...]) -> Ma
     import cv2
     import numpy as np
 
-    mark_rgba = load_rgba(Path(mark_path))
-    h, w = mark_rgba.shape[:2]
-    size = (round(w * REFINE_HEIGHT / h), REFINE_HEIGHT)
-    small = cv2.resize(mark_rgba, size, interpolation=cv2.INTER_AREA)
+    mark_rgba, mark_aspect = load_rgba(Path(mark_path))
+    small = resize_to_height(mark_rgba, REFINE_HEIGHT)
     template = gray(flatten(small)).astype(np.float32)
-    large = cv2.resize(mark_rgba, (size[0] * 2, size[1] * 2), interpolation=cv2.INTER_AREA)
+    size = (template.shape[1], template.shape[0])
+    large = resize_to_height(mark_rgba, 2 * REFINE_HEIGHT)
     regions = {
         name: cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.7
         for name, mask in _regions(large).items()
     }
-    model = MarkModel(template, regions, [], {})
+    model = MarkModel(template, mark_aspect * REFINE_HEIGHT, regions, [], {})
     opaque = (small[..., 3] > 200).astype(np.uint8)
-    model.inner = cv2.erode(opaque, np.ones((3, 3), np.uint8), iterations=REFINE_HEIGHT // 16) > 0
-    band = np.ones((3, 3), np.uint8)
-    steps = max(1, REFINE_HEIGHT // OUTLINE_BAND_DIVISOR)
-    model.outline = cv2.dilate(opaque, band, iterations=steps) - cv2.erode(
-        opaque, band, iterations=steps
-    )
+    model.inner = _grown(opaque, -(REFINE_HEIGHT // 16)) > 0
+    model.silhouette = _grown(opaque, 2)
+    model.charges = _charge_mask(model, opaque)
     for name, path, background in versions:
-        rgba = load_rgba(Path(path))
-        version = Version(name, Path(path), background, rgba, _locate(template, rgba))
+        rgba, aspect = load_rgba(Path(path))
+        mark = _locate(template, rgba, mark_aspect)
+        version = Version(name, Path(path), background, rgba, aspect, mark)
         version.colours = _version_colours(version, regions, size)
         model.versions.append(version)
         model.signatures[name] = _signatures(rgba)
@@ -154,20 +180,37 @@ def load_model(mark_path: str, versions: tuple[tuple[str, str, str], ...]) -> Ma
     return model
 
 
+def _charge_mask(model: MarkModel, opaque: Any) -> Any:
+    """Where the single-tone versions draw: the charges and a band along the shield's outline,
+    widened so that their edges fall inside."""
+    import numpy as np
+
+    band = max(1, REFINE_HEIGHT // OUTLINE_BAND_DIVISOR)
+    drawn = _grown(opaque, band) - _grown(opaque, -band)
+    for name in model.charges_and_field()[0]:
+        drawn |= model.regions[name].astype(np.uint8)
+    return _grown(drawn, max(1, REFINE_HEIGHT // CHARGE_BAND_DIVISOR))
+
+
+def _grown(mask: Any, steps: int) -> Any:
+    """A uint8 mask dilated by `steps` pixels, or eroded when `steps` is negative."""
+    import cv2
+    import numpy as np
+
+    grow = cv2.dilate if steps > 0 else cv2.erode
+    return grow(mask, np.ones((3, 3), np.uint8), iterations=abs(steps))
+
+
 def _shape_templates(model: MarkModel, size: tuple[int, int]) -> list[Any]:
     """Grayscale of each single-tone vapen on white, in the template's frame: the black and white
     versions leave the field transparent, so their own shape aligns better than the colour art."""
-    import cv2
     import numpy as np
 
     shapes: list[Any] = []
     for version in model.versions:
         if version.kind != "vapen":
             continue
-        x, y, w, h = version.mark
-        crop = version.rgba[round(y) : round(y + h), round(x) : round(x + w)]
-        crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
-        shape = gray(flatten(crop)).astype(np.float32)
+        shape = gray(flatten(mark_picture(version, size))).astype(np.float32)
         if shape.std() < 20:  # the white version on white: nothing to align
             continue
         if all(np.abs(shape - other).mean() >= 8 for other in [model.template, *shapes]):
@@ -195,40 +238,59 @@ def _regions(small_rgba: Any) -> dict[str, Any]:
     return regions
 
 
-def _locate(template: Any, rgba: Any) -> tuple[float, float, float, float]:
-    """Where the mark sits inside an artwork version (same drawing, unknown scale)."""
-    import cv2
+def _locate(template: Any, rgba: Any, mark_aspect: float) -> tuple[float, float, float, float]:
+    """Where the mark sits inside an artwork version (same drawing, unknown scale): x, y, w, h."""
     import numpy as np
 
     h, w = rgba.shape[:2]
-    if abs(w / h - template.shape[1] / template.shape[0]) < 0.01:
-        return (0.0, 0.0, float(w), float(h))  # the mark alone
-    factor = 128 / h
-    small = cv2.resize(rgba, (max(1, round(w * factor)), 128), interpolation=cv2.INTER_AREA)
-    picture = gray(flatten(small, (128, 128, 128))).astype(np.float32)
-    best = (-2.0, 0, 0, 0.0)
-    for fraction in np.linspace(0.7, 1.0, 31):
-        th = round(128 * fraction)
-        tw = round(template.shape[1] * th / template.shape[0])
-        if tw > picture.shape[1] or th > picture.shape[0]:
-            continue
-        scaled = cv2.resize(template, (tw, th), interpolation=cv2.INTER_AREA)
-        scores = cv2.matchTemplate(picture, scaled, cv2.TM_CCOEFF_NORMED)
-        _, high, _, (x, y) = cv2.minMaxLoc(np.abs(np.nan_to_num(scores)))
-        if high > best[0]:
-            best = (high, x, y, th)
-    _, x, y, th = best
-    tw = th * template.shape[1] / template.shape[0]
-    return (x / factor, y / factor, tw / factor, th / factor)
+    if abs(w / h / mark_aspect - 1) < 0.02:
+        return (0.0, 0.0, h * mark_aspect, float(h))  # the mark alone
+    fraction, _, _ = _best_fit(template, rgba, 128, np.linspace(0.7, 1.0, 31))
+    fraction, x, y = _best_fit(template, rgba, h, np.linspace(-0.012, 0.012, 25) + fraction)
+    return (x, y, fraction * h * mark_aspect, fraction * h)
 
 
-def _version_colours(version: Version, regions: dict[str, Any], size: tuple[int, int]) -> dict:
+def _best_fit(template: Any, rgba: Any, height: int, fractions: Any) -> tuple[float, float, float]:
+    """(fraction of the height, x, y) where the template, that tall, best matches `rgba` scaled
+    to `height`; x and y in `rgba`'s pixels."""
     import cv2
     import numpy as np
 
-    x, y, w, h = version.mark
-    crop = version.rgba[round(y) : round(y + h), round(x) : round(x + w)]
-    crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+    factor = height / rgba.shape[0]
+    picture = gray(flatten(resize_to_height(rgba, height), (128, 128, 128))).astype(np.float32)
+    best = (-2.0, 0.0, 0, 0)
+    for fraction in fractions:
+        th = max(8, round(height * fraction))
+        tw = round(template.shape[1] * th / template.shape[0])
+        scaled = cv2.resize(template, (tw, th), interpolation=cv2.INTER_AREA)
+        if scaled.shape[1] > picture.shape[1] or scaled.shape[0] > picture.shape[0]:
+            continue
+        scores = cv2.matchTemplate(picture, scaled, cv2.TM_CCOEFF_NORMED)
+        _, high, _, (x, y) = cv2.minMaxLoc(np.abs(np.nan_to_num(scores)))
+        if high > best[0]:
+            best = (high, th / height, x, y)
+    _, fraction, x, y = best
+    return fraction, x / factor, y / factor
+
+
+def mark_picture(version: Version, size: tuple[int, int]) -> Any:
+    """The version's mark in the template's frame (`size`, REFINE_HEIGHT tall), RGBA: scaled
+    in its exact proportions, then moved by the fraction of a pixel where it sits."""
+    import cv2
+    import numpy as np
+
+    x, y, _, h = version.mark
+    height = max(1, round(version.rgba.shape[0] * REFINE_HEIGHT / h))
+    scaled = resize_to_height(version.rgba, height)
+    scale = height / version.rgba.shape[0]
+    shift = np.float32([[1, 0, -x * scale], [0, 1, -y * scale]])
+    return cv2.warpAffine(scaled, shift, size, flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0, 0))
+
+
+def _version_colours(version: Version, regions: dict[str, Any], size: tuple[int, int]) -> dict:
+    import numpy as np
+
+    crop = mark_picture(version, size)
     colours: dict[str, tuple[float, float, float] | None] = {}
     for name, mask in regions.items():
         pixels = crop[mask]

@@ -98,7 +98,7 @@ def _placed(page: Page, image: PlacedImage, model: MarkModel, params: Any) -> Us
         return None
     rgb = vision.flatten(_array(pixels))
     height, width = rgb.shape[:2]
-    sx, sy = width / version.rgba.shape[1], height / version.rgba.shape[0]
+    sx, sy = width / version.width, height / version.rgba.shape[0]
     mx, my, mw, mh = version.mark
     observed = vision.observed_colours(rgb, model, (mx * sx, my * sy, mw * sx, mh * sy))
     nearest, distance = vision.nearest_version(model, observed, version.kind)
@@ -112,7 +112,7 @@ def _placed(page: Page, image: PlacedImage, model: MarkModel, params: Any) -> Us
         kind=version.kind,
         page=page.number,
         box=image.box,
-        mark_width_pt=logo_width * mw / version.rgba.shape[1],
+        mark_width_pt=logo_width * mw / version.width,
         mark_width_px=mw * sx,
         aspect=aspect,
         rotation=transform.rotation,
