@@ -239,38 +239,38 @@ def _regions(small_rgba: Any) -> dict[str, Any]:
 
 
 def _locate(template: Any, rgba: Any, mark_aspect: float) -> tuple[float, float, float, float]:
-    """Where the mark sits inside an artwork version (same drawing, unknown scale): x, y, w, h."""
-    import numpy as np
-
+    """Where the mark sits inside an artwork version (same drawing, unknown scale): x, y, w, h.
+    A coarse search at half size, then every whole template height near the best at full size
+    (to within half a pixel of 256)."""
     h, w = rgba.shape[:2]
     if abs(w / h / mark_aspect - 1) < 0.02:
         return (0.0, 0.0, h * mark_aspect, float(h))  # the mark alone
-    fraction, _, _ = _best_fit(template, rgba, 128, np.linspace(0.7, 1.0, 31))
-    fraction, x, y = _best_fit(template, rgba, h, np.linspace(-0.012, 0.012, 25) + fraction)
-    return (x, y, fraction * h * mark_aspect, fraction * h)
+    half = round(h / 2)
+    near = _best_fit(template, rgba, half, range(round(0.7 * half), half + 1))[2] * 2
+    x, y, th = _best_fit(template, rgba, h, range(near - 3, near + 4))
+    return (x, y, th * mark_aspect, float(th))
 
 
-def _best_fit(template: Any, rgba: Any, height: int, fractions: Any) -> tuple[float, float, float]:
-    """(fraction of the height, x, y) where the template, that tall, best matches `rgba` scaled
-    to `height`; x and y in `rgba`'s pixels."""
+def _best_fit(template: Any, rgba: Any, height: int, sizes: range) -> tuple[float, float, int]:
+    """Of the template scaled to each of `sizes` (heights), the one that best matches `rgba`
+    scaled to `height`: its position (in `rgba`'s pixels) and height (in the scaled picture)."""
     import cv2
     import numpy as np
 
     factor = height / rgba.shape[0]
     picture = gray(flatten(resize_to_height(rgba, height), (128, 128, 128))).astype(np.float32)
-    best = (-2.0, 0.0, 0, 0)
-    for fraction in fractions:
-        th = max(8, round(height * fraction))
+    best = (-2.0, 0, 0, 0)
+    for th in sizes:
         tw = round(template.shape[1] * th / template.shape[0])
-        scaled = cv2.resize(template, (tw, th), interpolation=cv2.INTER_AREA)
-        if scaled.shape[1] > picture.shape[1] or scaled.shape[0] > picture.shape[0]:
+        if not 0 < th <= picture.shape[0] or tw > picture.shape[1]:
             continue
+        scaled = cv2.resize(template, (tw, th), interpolation=cv2.INTER_AREA)
         scores = cv2.matchTemplate(picture, scaled, cv2.TM_CCOEFF_NORMED)
         _, high, _, (x, y) = cv2.minMaxLoc(np.abs(np.nan_to_num(scores)))
         if high > best[0]:
-            best = (high, th / height, x, y)
-    _, fraction, x, y = best
-    return fraction, x / factor, y / factor
+            best = (high, x, y, th)
+    _, x, y, th = best
+    return x / factor, y / factor, th
 
 
 def mark_picture(version: Version, size: tuple[int, int]) -> Any:
@@ -304,15 +304,14 @@ def _version_colours(version: Version, regions: dict[str, Any], size: tuple[int,
 
 def _ink_versions(model: MarkModel) -> list[Version]:
     """One logotype version per layout: the one whose name has most contrast on white."""
-    chosen: dict[str, Version] = {}
+    chosen: dict[str, tuple[float, Version]] = {}
     for version in model.versions:
         if version.kind == "vapen":
             continue
         ink = 255 - gray(flatten(version.rgba)).mean()
-        current = chosen.get(version.kind)
-        if current is None or ink > 255 - gray(flatten(current.rgba)).mean():
-            chosen[version.kind] = version
-    return list(chosen.values())
+        if version.kind not in chosen or ink > chosen[version.kind][0]:
+            chosen[version.kind] = (ink, version)
+    return [version for _, version in chosen.values()]
 
 
 def lab_of(rgb: Any) -> tuple[float, float, float]:
