@@ -66,9 +66,16 @@ def background(rng: np.random.Generator, width: int, height: int, dark: bool) ->
 
 
 def transformed(art: np.ndarray, height: int, aspect: float, angle: float, mirror: bool):
+    # Scaled in exactly the labelled proportions, as a renderer would draw it: rounding the
+    # width to whole pixels would stretch a 24-px mark by up to 2 % while labelling it 1.0, so
+    # transparent columns are added until the scaled width is whole.
     h, w = art.shape[:2]
-    size = (max(2, round(w * height / h * aspect)), max(2, round(height * h / h)))
-    scaled = cv2.resize(art, size, interpolation=cv2.INTER_AREA)
+    scale_x = height / h * aspect
+    width = max(2, math.ceil(w * scale_x - 1e-6))
+    padding = round(width / scale_x) - w
+    if padding > 0:
+        art = np.concatenate([art, np.zeros((h, padding, 4), art.dtype)], axis=1)
+    scaled = cv2.resize(art, (width, height), interpolation=cv2.INTER_AREA)
     if mirror:
         scaled = scaled[:, ::-1].copy()
     if angle:
@@ -222,6 +229,8 @@ def generate(folder: Path, positives: int, negatives: int, seed: int = 4) -> lis
 def two_megapixel(folder: Path, count: int, seed: int = 5) -> list[Path]:
     """Photo-like 1732×1155 pictures, each with one colour vapen, for the speed figure."""
     rng = np.random.default_rng(seed)
+    folder = folder / "speed"  # apart from the accuracy cases, which --keep keeps
+    folder.mkdir(exist_ok=True)
     paths = []
     for index in range(count):
         case = positive(rng, index * 9, folder, (1732, 1155))
