@@ -99,6 +99,23 @@ class Box:
             other.x0 >= self.x1 or other.x1 <= self.x0 or other.y0 >= self.y1 or other.y1 <= self.y0
         )
 
+    def intersection(self, other: Box) -> Box:
+        """The common part (its area is 0 when they do not meet)."""
+        return Box(
+            max(self.x0, other.x0),
+            max(self.y0, other.y0),
+            min(self.x1, other.x1),
+            min(self.y1, other.y1),
+        )
+
+    def contains(self, other: Box) -> bool:
+        return (
+            self.x0 <= other.x0
+            and self.y0 <= other.y0
+            and self.x1 >= other.x1
+            and self.y1 >= other.y1
+        )
+
     def expanded(self, margin: float) -> Box:
         return Box(self.x0 - margin, self.y0 - margin, self.x1 + margin, self.y1 + margin)
 
@@ -238,6 +255,14 @@ class Paint:
     part: Part = Part.BODY
 
 
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """One painting operation on a page, listed in the order they are painted."""
+
+    kind: str  # "text", "path", "image" or "shade"
+    box: Box
+
+
 @dataclass(slots=True)
 class Metadata:
     title: str | None = None
@@ -262,6 +287,7 @@ class Page:
     _load_spans: Callable[[], list[TextSpan]] = field(default=list, repr=False)
     _load_images: Callable[[], list[PlacedImage]] = field(default=list, repr=False)
     _load_paints: Callable[[], list[Paint]] = field(default=list, repr=False)
+    _load_drawn: Callable[[], list[Drawn]] = field(default=list, repr=False)
     _render: Callable[[float, Box | None], np.ndarray] | None = field(default=None, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -281,6 +307,11 @@ class Page:
     @property
     def paints(self) -> list[Paint]:
         return self._cached("paints", self._load_paints)
+
+    @property
+    def drawn(self) -> list[Drawn]:
+        """Everything painted, in painting order (empty where the format does not say)."""
+        return self._cached("drawn", self._load_drawn)
 
     @property
     def box(self) -> Box:

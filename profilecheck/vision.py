@@ -397,6 +397,29 @@ def nearest_version(model: MarkModel, observed: dict, kind: str) -> tuple[Versio
     return version, distance
 
 
+def drawn_margins(rgba: Any) -> tuple[float, float, float, float]:
+    """The empty border around the drawing in an image (transparent, or the plain colour of its
+    corners) on the left, top, right and bottom, as fractions of the image's size."""
+    import numpy as np
+
+    height, width = rgba.shape[:2]
+    if rgba.shape[2] == 4 and rgba[..., 3].min() < 250:
+        ink = rgba[..., 3] > 24
+    else:
+        corners = rgba[[0, 0, -1, -1], [0, -1, 0, -1], :3].astype(np.int16)
+        plain = np.median(corners, axis=0)
+        ink = np.abs(rgba[..., :3].astype(np.int16) - plain).max(axis=2) > 24
+    rows, columns = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+    if not len(rows):
+        return (0.0, 0.0, 0.0, 0.0)
+    return (
+        columns[0] / width,
+        rows[0] / height,
+        (width - 1 - columns[-1]) / width,
+        (height - 1 - rows[-1]) / height,
+    )
+
+
 def ring_lightness(rgb: Any, box: tuple[float, ...], pad: float) -> float | None:
     """L* (median) of a ring `pad` pixels wide around a box: what the logo stands on."""
     import numpy as np

@@ -25,7 +25,7 @@ def _pdf(path: Path, png: Path | None, width_mm: float = 25, stretch: float = 1.
     if kw.get("background"):
         page.draw_rect(page.rect, color=None, fill=kw["background"])
     page.insert_text((72, 400), "Välkommen till Ale kommun", fontsize=12)
-    x, y = 72, 72
+    x, y = kw.get("at", (72, 72))
     if png is not None:
         with Image.open(png) as image:
             aspect = image.height / image.width
@@ -41,6 +41,8 @@ def _pdf(path: Path, png: Path | None, width_mm: float = 25, stretch: float = 1.
         if kw.get("text_gap_mm") is not None:
             gap = kw["text_gap_mm"] * MM
             page.insert_text((rect.x1 + gap, rect.y0 + 20), "Nyheter", fontsize=12)
+        if kw.get("text_over"):
+            page.insert_text((rect.x0 + 5, rect.y0 + rect.height / 2), "NYHET!", fontsize=20)
     document.save(path)
     return path
 
@@ -99,14 +101,22 @@ def _vector_pdf(path: Path) -> Path:
     return path
 
 
-def _docx(path: Path, png: Path, stretch: float) -> Path:
+def _docx(path: Path, png: Path, stretch: float, crop_right: float = 0.0) -> Path:
     import docx
+    from docx.oxml.ns import qn
     from docx.shared import Mm
 
     document = docx.Document()
     with Image.open(png) as image:
         aspect = image.height / image.width
-    document.add_picture(str(png), width=Mm(30 * stretch), height=Mm(30 * aspect))
+    shape = document.add_picture(str(png), width=Mm(30 * stretch), height=Mm(30 * aspect))
+    if crop_right:  # Word's crop: <a:srcRect r="..."/> after the blip, in 1/1000 %
+        from docx.oxml import OxmlElement
+
+        blip = shape._inline.graphic.graphicData.pic.blipFill.find(qn("a:blip"))
+        source = OxmlElement("a:srcRect")
+        source.set("r", str(round(crop_right * 100_000)))
+        blip.addnext(source)
     document.add_paragraph("Välkommen till Ale kommun")
     document.save(path)
     return path
@@ -133,6 +143,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
         "negative": _other_shield(folder / "negative.png"),
         "word-ok": _docx(folder / "ok.docx", colour, 1.0),
         "word-stretched": _docx(folder / "stretched.docx", colour, 1.1),
+        "word-cropped": _docx(folder / "cropped.docx", colour, 1.0, crop_right=0.2),
+        "covered": _pdf(folder / "covered.pdf", colour, text_over=True),
+        "off-page": _pdf(folder / "off-page.pdf", colour, at=(-20, 72)),
     }
     _, report = run_json("--isolated", "--select", "L,F", *map(str, files.values()))
     by_path = {entry["path"]: entry["findings"] for entry in report["files"]}
@@ -192,6 +205,16 @@ def test_too_small(results):
 
 def test_clear_space(results):
     assert "logo-clear-space" in names(results["crowded"])
+
+
+def test_cropped_or_covered(results):
+    assert "logo-cropped" not in names(results["ok"]) + names(results["word-ok"])
+    cropped = next(f for f in results["word-cropped"] if f["name"] == "logo-cropped")
+    assert cropped["measured"]["cut"][2] == pytest.approx(0.2, abs=0.01)
+    covered = next(f for f in results["covered"] if f["name"] == "logo-cropped")
+    assert covered["measured"]["covered_fraction"] > 0.03
+    off_page = next(f for f in results["off-page"] if f["name"] == "logo-cropped")
+    assert off_page["measured"]["cut"][0] == pytest.approx(20 / (25 * MM), abs=0.02)
 
 
 def test_vector_logo_found_by_pixels(results):

@@ -39,6 +39,7 @@ class Use:
     part: Part | None = None
     effects: tuple[str, ...] = ()
     image: PlacedImage | None = None
+    margins: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # empty image border
 
 
 def find_uses(document: Document, params: LogoParams, folder: Path) -> list[Use]:
@@ -123,6 +124,7 @@ def _placed(page: Page, image: PlacedImage, model: MarkModel, params: Any) -> Us
         part=image.part,
         effects=image.effects,
         image=image,
+        margins=vision.drawn_margins(_array(pixels)),
     )
 
 

@@ -14,6 +14,7 @@ from profilecheck.model import (
     Box,
     Colour,
     Document,
+    Drawn,
     Font,
     Format,
     Metadata,
@@ -124,6 +125,7 @@ def _page(pdf: pymupdf.Document, index: int, warnings: list[str]) -> Page:
         _load_spans=guarded(_spans, "text"),
         _load_images=guarded(lambda page, n: _images(pdf, page, n), "images"),
         _load_paints=guarded(_paints, "vector graphics"),
+        _load_drawn=guarded(_drawn, "the painting order"),
         _render=lambda dpi, clip: _render(pdf, index, dpi, clip),
     )
 
@@ -191,6 +193,22 @@ def _images(pdf: pymupdf.Document, page: pymupdf.Page, number: int) -> list[Plac
             )
         )
     return placed
+
+
+DRAWN_KINDS = {
+    "fill-text": "text",
+    "stroke-text": "text",
+    "fill-path": "path",
+    "stroke-path": "path",
+    "fill-image": "image",
+    "fill-imgmask": "image",
+    "fill-shade": "shade",
+}
+
+
+def _drawn(page: pymupdf.Page, number: int) -> list[Drawn]:
+    log = page.get_bboxlog()
+    return [Drawn(DRAWN_KINDS[kind], _box(rect, page)) for kind, rect in log if kind in DRAWN_KINDS]
 
 
 def _paints(page: pymupdf.Page, number: int) -> list[Paint]:
