@@ -47,6 +47,8 @@ CATALOGUE: dict[str, Check] = {
         _c("L106", "logo-clear-space", "warning", "Other content intrudes on the clear space."),
         _c("L107", "logo-wrong-version", "error", "The wrong version for the background."),
         _c("L108", "logo-cropped", "error", "The logo is cut off or covered."),
+        _c("L109", "logo-separated", "error", "The vapen is used without its name."),
+        _c("L110", "logo-recombined", "error", "The vapen is combined with other text."),
         # C: colours
         _c("C201", "colour-off-palette", "warning", "A colour that is not in the palette."),
         _c("C202", "rgb-image-in-print", "warning", "An RGB image in a document for print."),

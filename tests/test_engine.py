@@ -152,3 +152,21 @@ def test_json_contract(tmp_path):
         "unsupported-format",
     )
     assert report["summary"]["files"] == 2 and report["summary"]["failed"] is True
+
+
+def test_message_placeholders_do_not_clash_with_report_arguments():
+    """A message value named like one of Report's own arguments (`name`, `page`...) would make
+    every finding of that kind crash its rule."""
+    import inspect
+    import string
+
+    from profilecheck import plugins
+    from profilecheck.ruletype import Report
+
+    reserved = set(inspect.signature(Report.__call__).parameters) - {"self", "message_values"}
+    for point in plugins.available().values():
+        rule_type = point.load()
+        for name, texts in rule_type.messages.items():
+            for text in texts.values():
+                fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+                assert not fields & reserved, (rule_type.name, name, fields & reserved)

@@ -41,6 +41,9 @@ def _pdf(path: Path, png: Path | None, width_mm: float = 25, stretch: float = 1.
         if kw.get("text_gap_mm") is not None:
             gap = kw["text_gap_mm"] * MM
             page.insert_text((rect.x1 + gap, rect.y0 + 20), "Nyheter", fontsize=12)
+        if kw.get("beside"):
+            middle = rect.y0 + rect.height / 2
+            page.insert_text((rect.x1 + 10, middle + 7), kw["beside"], fontsize=20)
         if kw.get("text_over"):
             page.insert_text((rect.x0 + 5, rect.y0 + rect.height / 2), "NYHET!", fontsize=20)
     document.save(path)
@@ -146,6 +149,8 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
         "word-cropped": _docx(folder / "cropped.docx", colour, 1.0, crop_right=0.2),
         "covered": _pdf(folder / "covered.pdf", colour, text_over=True),
         "off-page": _pdf(folder / "off-page.pdf", colour, at=(-20, 72)),
+        "recombined": _pdf(folder / "recombined.pdf", colour, beside="Kultur och fritid"),
+        "name-as-text": _pdf(folder / "name-as-text.pdf", colour, beside="Ale kommun"),
     }
     _, report = run_json("--isolated", "--select", "L,F", *map(str, files.values()))
     by_path = {entry["path"]: entry["findings"] for entry in report["files"]}
@@ -215,6 +220,31 @@ def test_cropped_or_covered(results):
     assert covered["measured"]["covered_fraction"] > 0.03
     off_page = next(f for f in results["off-page"] if f["name"] == "logo-cropped")
     assert off_page["measured"]["cut"][0] == pytest.approx(20 / (25 * MM), abs=0.02)
+
+
+def test_vapen_combined_with_text_in_the_names_place(results):
+    recombined = [f for f in results["recombined"] if f["name"] == "logo-recombined"]
+    assert recombined and recombined[0]["measured"]["text"] == "Kultur och fritid"
+    name = [f for f in results["name-as-text"] if f["name"] == "logo-recombined"]
+    assert name and name[0]["measured"]["text"] == name[0]["measured"]["name"] == "Ale kommun"
+    assert "logo-recombined" not in names(results["crowded"])  # body text: clear space only
+
+
+def test_vapen_alone_where_the_profile_forbids_it(results, tmp_path):
+    strict = tmp_path / "strict"
+    (strict / "rules").mkdir(parents=True)
+    (strict / "profile.toml").write_text('name = "strict"\nextends = "ale"\n')
+    (strict / "rules" / "logo.toml").write_text('[params]\nvapen-alone = "forbidden"\n')
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bare = _pdf(folder / "bare.pdf", PNG / "vapen-colour-print.png")
+    logotype = _vector_pdf(folder / "logotype.pdf")
+    args = ("--isolated", "--profile", str(strict), "--select", "L")
+    _, report = run_json(*args, str(bare), str(logotype))
+    by_path = {entry["path"]: names(entry["findings"]) for entry in report["files"]}
+    assert "logo-separated" in by_path[str(bare)]
+    assert by_path[str(logotype)] == ["logo-found"]
+    assert "logo-separated" not in names(results["ok"])  # Ale allows the bare vapen
 
 
 def test_vector_logo_found_by_pixels(results):

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from profilecheck.checks import logo_surroundings as surroundings
 from profilecheck.checks.logo_uses import Use, find_uses
-from profilecheck.model import MM_PER_PT, Box, Document, Format, Page
+from profilecheck.model import MM_PER_PT, Document, Format
 from profilecheck.params import ParamProblem
 from profilecheck.ruletype import Report, Rule, RuleType
 
@@ -58,6 +59,8 @@ class LogoParams:
     dark_below_lightness: float = 50.0  # L* of the background below which it counts as dark
     render_dpi: int = 100
     max_rendered_pages: int = 10
+    name: str = ""  # the name beside the vapen in the logotype ("Ale kommun")
+    vapen_alone: Literal["allowed", "forbidden"] = "allowed"
 
 
 A4_AREA_PT = 595.0 * 842.0
@@ -73,7 +76,9 @@ class LogoRule(RuleType):
     version on a dark background or negative on a light one), logo-too-small (the shield narrower
     than the minimum), logo-clear-space (text, graphics, images or the page edge inside the band
     of clear space around the logo), logo-cropped (a placed logo image cropped into its drawing,
-    running off the page, or with text, graphics or an image painted over it).
+    running off the page, or with text, graphics or an image painted over it), logo-recombined
+    (the bare vapen with name-sized text where the logotype has its name), logo-separated (the
+    bare vapen where the profile says `vapen-alone = "forbidden"`).
     """
 
     name = "logo"
@@ -87,6 +92,8 @@ class LogoRule(RuleType):
         "logo-clear-space",
         "logo-wrong-version",
         "logo-cropped",
+        "logo-separated",
+        "logo-recombined",
     )
     Params = LogoParams
     heavy = True
@@ -126,6 +133,14 @@ class LogoRule(RuleType):
         "logo-cropped": {
             "en": "The logo is cut off or covered: {how}",
             "sv": "Logotypen är beskuren eller skymd: {how_sv}",
+        },
+        "logo-separated": {
+            "en": "The vapen is used without the name {logotype_name}",
+            "sv": "Vapnet används utan namnet {logotype_name}",
+        },
+        "logo-recombined": {
+            "en": "The vapen is combined with text: {how}",
+            "sv": "Vapnet är kombinerat med text: {how_sv}",
         },
     }
 
@@ -208,9 +223,10 @@ def _judge(use: Use, params: LogoParams, document: Document, report: Report) -> 
     _geometry(use, params, where, report)
     _colours(use, params, where, report)
     _size(use, params, document, where, report)
-    _cut_off(use, document, where, report)
+    surroundings.cut_off(use, document, where, report)
     if use.mark_width_pt is not None and document.format is not Format.IMAGE:
-        _clear_space(use, params, document, where, report)
+        surroundings.clear_space(use, params, document, where, report)
+        surroundings.combination(use, params, document, where, report)
 
 
 def _geometry(use: Use, params: LogoParams, where: dict, report: Report) -> None:
@@ -318,126 +334,3 @@ def _size(use: Use, params: LogoParams, document: Document, where: dict, report:
             limit=f"{limit:g} mm",
             measured={"value": round(width, 2), "limit": limit, "unit": "mm"},
         )
-
-
-SIDES = (
-    ("left", "till vänster"),
-    ("top", "upptill"),
-    ("right", "till höger"),
-    ("bottom", "nedtill"),
-)
-COVERING = {"text": ("text", "text"), "image": ("an image", "en bild")}
-CUT_TOLERANCE = 0.01  # of the image's width or height
-COVERED_TOLERANCE = 0.03  # of the drawing's area
-
-
-def _cut_off(use: Use, document: Document, where: dict, report: Report) -> None:
-    """A placed logo image cropped into its drawing (Word's crop, the page edge) or covered by
-    something painted after it (PDF painting order)."""
-    image = use.image
-    if image is None:
-        return
-    page = document.pages[use.page - 1]
-    cuts = list(image.transform.crop)
-    if document.paginated and page.width and page.height:
-        box, edge = image.box, page.box
-        beyond = (edge.x0 - box.x0, edge.y0 - box.y0, box.x1 - edge.x1, box.y1 - edge.y1)
-        sizes = (box.width, box.height) * 2
-        cuts = [max(cut, out / size) for cut, out, size in zip(cuts, beyond, sizes, strict=True)]
-    hows = [
-        (f"{cut - margin:.0%} cut off at the {side}", f"{cut - margin:.0%} bortskuret {side_sv}")
-        for cut, margin, (side, side_sv) in zip(cuts, use.margins, SIDES, strict=True)
-        if cut - margin > CUT_TOLERANCE
-    ]
-    covered = _covered_by(use, page)
-    if covered:
-        what, what_sv = COVERING.get(covered[0], ("graphics", "grafik"))
-        hows.append((f"{what} painted over it", f"{what_sv} ovanpå"))
-    if hows:
-        report(
-            "logo-cropped",
-            **where,
-            how="; ".join(en for en, _ in hows),
-            how_sv="; ".join(sv for _, sv in hows),
-            suggestion="Placera hela logotypen fritt / Place the whole logo, uncovered",
-            measured={
-                "cut": [round(max(0.0, c - m), 3) for c, m in zip(cuts, use.margins, strict=True)],
-                "covered_fraction": round(covered[1], 3) if covered else 0.0,
-                "limit": CUT_TOLERANCE,
-            },
-        )
-
-
-def _covered_by(use: Use, page: Page) -> tuple[str, float] | None:
-    """(kind, fraction of the drawing) of the largest thing painted over the logo image."""
-    box, (left, top, right, bottom) = use.image.box, use.margins
-    drawing = Box(
-        box.x0 + left * box.width,
-        box.y0 + top * box.height,
-        box.x1 - right * box.width,
-        box.y1 - bottom * box.height,
-    )
-    drawn = page.drawn
-    mine = [i for i, d in enumerate(drawn) if d.kind == "image" and _same(d.box, box)]
-    if not mine or drawing.area <= 0:
-        return None
-    worst = None
-    for later in drawn[mine[0] + 1 :]:
-        if later.box.contains(box):
-            continue  # a frame or a see-through overlay over the whole logo: cannot tell
-        fraction = later.box.intersection(drawing).area / drawing.area
-        if fraction > COVERED_TOLERANCE and (worst is None or fraction > worst[1]):
-            worst = (later.kind, fraction)
-    return worst
-
-
-def _same(a: Box, b: Box) -> bool:
-    return max(abs(a.x0 - b.x0), abs(a.y0 - b.y0), abs(a.x1 - b.x1), abs(a.y1 - b.y1)) < 0.5
-
-
-def _clear_space(
-    use: Use, params: LogoParams, document: Document, where: dict, report: Report
-) -> None:
-    page = document.pages[use.page - 1]
-    shield = use.mark_width_pt or 1.0
-    band = use.box.expanded(params.clear_space * shield)
-    intruders: list[tuple[float, str, str]] = []
-    inside = use.box.expanded(max(1.5, 0.05 * shield))
-    for span in page.spans:
-        if span.box and span.box.intersects(band) and not inside.contains(span.box):
-            intruders.append((_gap(use.box, span.box), "Text", "Text"))
-    for paint in page.paints:
-        box = paint.box
-        if box.intersects(band) and not inside.contains(box) and not box.contains(use.box):
-            intruders.append((_gap(use.box, box), "Graphics", "Grafik"))
-    for image in page.images:
-        box = image.box
-        if image is use.image or box.contains(use.box) or inside.contains(box):
-            continue
-        if box.intersects(band):
-            intruders.append((_gap(use.box, box), "An image", "En bild"))
-    if document.paginated and not page.box.contains(band):
-        intruders.append((_gap_to_edge(use.box, page.box), "The page edge", "Sidkanten"))
-    if not intruders:
-        return
-    gap, what, what_sv = min(intruders)
-    value = round(gap / shield, 2)
-    report(
-        "logo-clear-space",
-        **where,
-        what=what,
-        what_sv=what_sv,
-        value=f"{value:g}",
-        limit=f"{params.clear_space:g}",
-        measured={"value": value, "limit": params.clear_space, "unit": "shield widths"},
-    )
-
-
-def _gap(a: Box, b: Box) -> float:
-    dx = max(b.x0 - a.x1, a.x0 - b.x1, 0.0)
-    dy = max(b.y0 - a.y1, a.y0 - b.y1, 0.0)
-    return (dx * dx + dy * dy) ** 0.5
-
-
-def _gap_to_edge(box: Box, page: Box) -> float:
-    return max(0.0, min(box.x0 - page.x0, box.y0 - page.y0, page.x1 - box.x1, page.y1 - box.y1))
