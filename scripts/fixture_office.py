@@ -36,7 +36,7 @@ WORD_CLEAN = [
 ]  # fmt: skip
 IMAGE_CLEAN = [
     "logo-distorted", "logo-rotated", "logo-recoloured", "logo-wrong-version", "logo-missing",
-    "colour-off-palette",
+    "logo-clear-space", "colour-off-palette",
 ]  # fmt: skip
 TEXT_BOX = (
     f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape id="kontakt" type="#_x0000_t202" '
@@ -116,12 +116,13 @@ def card(path: Path, size: tuple[int, int], background: str, logo: str, stretch:
     mark = source.convert("RGBA").resize((logo_width, logo_height), Image.LANCZOS)
     image.paste(mark, (int(width * 0.06), (height - logo_height) // 2), mark)
     draw = ImageDraw.Draw(image)
+    text_x = int(width * 0.06) + logo_width + logo_height // 3  # 0.4 shield widths: clear space
     light = sum(hex_rgb255(background)) > 600
     font = ImageFont.truetype(str(SANS_BOLD), int(height * 0.09))
-    draw.text((int(width * 0.06) + logo_width + 40, height * 0.4), text,
+    draw.text((text_x, height * 0.4), text,
               fill=hex_rgb255(DARK) if light else (255, 255, 255), font=font)  # fmt: skip
     small = ImageFont.truetype(str(SANS), int(height * 0.045))
-    draw.text((int(width * 0.06) + logo_width + 40, height * 0.56), "www.ale.se",
+    draw.text((text_x, height * 0.56), "www.ale.se",
               fill=hex_rgb255(DARK) if light else (255, 255, 255), font=small)  # fmt: skip
     image.save(path, "PNG", optimize=True)
 
@@ -171,7 +172,7 @@ def make_images(out: Path) -> list[Fixture]:
          lambda p: card(p, (1200, 630), GREEN, "vapen-white"), ["logo-found"], IMAGE_CLEAN),
         ("social-card-stretched.png", "The card with the vapen stretched 1.5 times wide.",
          lambda p: card(p, (1200, 630), GREEN, "vapen-white", stretch=1.5), ["logo-distorted"],
-         _but(IMAGE_CLEAN, "logo-distorted")),
+         _but(IMAGE_CLEAN, "logo-distorted", "logo-clear-space")),
         ("social-card-off-palette.png", f"The card on orange {ORANGE}.",
          lambda p: card(p, (1200, 630), ORANGE, "vapen-white"), ["colour-off-palette"],
          _but(IMAGE_CLEAN, "colour-off-palette", "logo-wrong-version")),

@@ -78,6 +78,20 @@ def _on_photo(path: Path, art: str, height: int, mirror: bool = False) -> Path:
     return path
 
 
+def _poster(path: Path, at: tuple[int, int], bar_gap: int | None = None) -> Path:
+    """A white 900×700 picture with the colour vapen 180 px tall at `at`, and a black bar (a line
+    of text) `bar_gap` px right of it."""
+    picture = Image.new("RGB", (900, 700), "white")
+    rgba = Image.open(PNG / "vapen-colour-print.png").convert("RGBA")
+    rgba = rgba.resize((150, 180), Image.Resampling.LANCZOS)
+    picture.paste(rgba, at, rgba)
+    if bar_gap is not None:
+        x = at[0] + 150 + bar_gap
+        picture.paste((20, 20, 20), (x, at[1] + 80, x + 300, at[1] + 100))
+    picture.save(path)
+    return path
+
+
 def _other_shield(path: Path) -> Path:
     import cv2
 
@@ -149,6 +163,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
         "word-cropped": _docx(folder / "cropped.docx", colour, 1.0, crop_right=0.2),
         "covered": _pdf(folder / "covered.pdf", colour, text_over=True),
         "off-page": _pdf(folder / "off-page.pdf", colour, at=(-20, 72)),
+        "picture-roomy": _poster(folder / "roomy.png", (300, 250), bar_gap=60),
+        "picture-crowded": _poster(folder / "crowded.png", (300, 250), bar_gap=10),
+        "picture-edge": _poster(folder / "edge.png", (10, 250)),
         "recombined": _pdf(folder / "recombined.pdf", colour, beside="Kultur och fritid"),
         "name-as-text": _pdf(folder / "name-as-text.pdf", colour, beside="Ale kommun"),
     }
@@ -210,6 +227,14 @@ def test_too_small(results):
 
 def test_clear_space(results):
     assert "logo-clear-space" in names(results["crowded"])
+
+
+def test_clear_space_in_an_image_file(results):
+    assert names(results["picture-roomy"]) == ["logo-found"]
+    crowded = next(f for f in results["picture-crowded"] if f["name"] == "logo-clear-space")
+    assert crowded["measured"]["value"] == pytest.approx(10 / 150, abs=0.03)
+    edge = next(f for f in results["picture-edge"] if f["name"] == "logo-clear-space")
+    assert edge["measured"]["value"] == pytest.approx(10 / 150, abs=0.03)
 
 
 def test_cropped_or_covered(results):

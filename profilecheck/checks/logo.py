@@ -14,8 +14,8 @@ Passes: the colour vapen, 25 mm wide, upright and unstretched on a white first p
 around it. Fails: no logo on the first page (logo-missing), a logo stretched 10 % (logo-distorted),
 turned 15° or mirrored (logo-rotated), hue-shifted or greyed by Word (logo-recoloured), the white
 version on white paper (logo-wrong-version), 8 mm wide (logo-too-small), text 1 mm from it
-(logo-clear-space), cropped by a fifth in Word, running off the page or with a headline printed
-over it (logo-cropped). Every use found is also reported as logo-found with its measurements.
+(logo-clear-space; in image files: a line of text or the picture's edge by its pixels), cropped
+by a fifth in Word, running off the page or with a headline printed over it (logo-cropped). Every use found is also reported as logo-found with its measurements.
 
 Images placed in PDFs and Word files are recognised from their pixels and measured from their
 placement, without rendering; logos drawn as vector paths, inside photos or on scans are found on
@@ -224,8 +224,8 @@ def _judge(use: Use, params: LogoParams, document: Document, report: Report) -> 
     _colours(use, params, where, report)
     _size(use, params, document, where, report)
     surroundings.cut_off(use, document, where, report)
-    if use.mark_width_pt is not None and document.format is not Format.IMAGE:
-        surroundings.clear_space(use, params, document, where, report)
+    surroundings.clear_space(use, params, document, where, report)
+    if document.format is not Format.IMAGE:
         surroundings.combination(use, params, document, where, report)
 
 

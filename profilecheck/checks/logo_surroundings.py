@@ -4,9 +4,9 @@ separated from its name, nor combined with other text in the name's place)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from profilecheck.model import Box, Document, Page
+from profilecheck.model import Box, Document, Format, Page
 from profilecheck.ruletype import Report
 
 if TYPE_CHECKING:
@@ -91,26 +91,17 @@ def _same(a: Box, b: Box) -> bool:
 def clear_space(
     use: Use, params: LogoParams, document: Document, where: dict, report: Report
 ) -> None:
+    """Text, graphics, images or the page's (picture's) edge inside the clear space: a band of
+    `clear-space` shield widths around the logo."""
     page = document.pages[use.page - 1]
-    shield = use.mark_width_pt or 1.0
-    band = use.box.expanded(params.clear_space * shield)
-    intruders: list[tuple[float, str, str]] = []
-    inside = use.box.expanded(max(1.5, 0.05 * shield))
-    for span in page.spans:
-        if span.box and span.box.intersects(band) and not inside.contains(span.box):
-            intruders.append((_gap(use.box, span.box), "Text", "Text"))
-    for paint in page.paints:
-        box = paint.box
-        if box.intersects(band) and not inside.contains(box) and not box.contains(use.box):
-            intruders.append((_gap(use.box, box), "Graphics", "Grafik"))
-    for image in page.images:
-        box = image.box
-        if image is use.image or box.contains(use.box) or inside.contains(box):
-            continue
-        if box.intersects(band):
-            intruders.append((_gap(use.box, box), "An image", "En bild"))
-    if document.paginated and not page.box.contains(band):
-        intruders.append((_gap_to_edge(use.box, page.box), "The page edge", "Sidkanten"))
+    if document.format is Format.IMAGE:
+        if not page.images or not page.can_render:
+            return
+        shield = use.mark_width_px * page.width / page.images[0].pixel_width
+        intruders = _pixel_intruders(use, page, params.clear_space * shield)
+    else:
+        shield = use.mark_width_pt or 1.0
+        intruders = _intruders(use, page, params.clear_space * shield, document.paginated)
     if not intruders:
         return
     gap, what, what_sv = min(intruders)
@@ -124,6 +115,77 @@ def clear_space(
         limit=f"{params.clear_space:g}",
         measured={"value": value, "limit": params.clear_space, "unit": "shield widths"},
     )
+
+
+def _intruders(use: Use, page: Page, reach: float, paginated: bool) -> list[tuple]:
+    """(gap, what, what in Swedish) of the document content inside the band."""
+    band = use.box.expanded(reach)
+    intruders: list[tuple[float, str, str]] = []
+    inside = use.box.expanded(max(1.5, 0.2 * reach))
+    for span in page.spans:
+        if span.box and span.box.intersects(band) and not inside.contains(span.box):
+            intruders.append((_gap(use.box, span.box), "Text", "Text"))
+    for paint in page.paints:
+        box = paint.box
+        if box.intersects(band) and not inside.contains(box) and not box.contains(use.box):
+            intruders.append((_gap(use.box, box), "Graphics", "Grafik"))
+    for image in page.images:
+        box = image.box
+        if image is use.image or box.contains(use.box) or inside.contains(box):
+            continue
+        if box.intersects(band):
+            intruders.append((_gap(use.box, box), "An image", "En bild"))
+    if paginated and not page.box.contains(band):
+        intruders.append((_gap_to_edge(use.box, page.box), "The page edge", "Sidkanten"))
+    return intruders
+
+
+PIXEL_INK = 40  # grey levels from the band's median: something drawn, not the background
+PIXEL_INK_SHARE = 0.005  # of the band's pixels
+ASSET_SHARE = 0.6  # a logo this large in its picture is the logo file itself, not a layout
+
+
+def _pixel_intruders(use: Use, page: Page, reach: float) -> list[tuple]:
+    """In an image file: the picture's edge inside the band, or pixels in the band that stand
+    out from its background (text, lines, other pictures)."""
+
+    scale = page.images[0].pixel_width / page.width  # pixels per box unit
+    picture = page.render(72 * scale)
+    height, width = picture.shape[:2]
+    box = Box(*(v * scale for v in (use.box.x0, use.box.y0, use.box.x1, use.box.y1)))
+    band = box.expanded(reach * scale)
+    intruders: list[tuple[float, str, str]] = []
+    asset = box.width >= ASSET_SHARE * width or box.height >= ASSET_SHARE * height
+    if not asset and not Box(0, 0, width, height).contains(band):
+        edge = _gap_to_edge(box, Box(0, 0, width, height)) / scale
+        intruders.append((edge, "The picture's edge", "Bildkanten"))
+    gap = _ink_gap(picture, box, reach * scale)
+    if gap is not None:
+        intruders.append((gap / scale, "Other content", "Annat innehåll"))
+    return intruders
+
+
+def _ink_gap(picture: Any, box: Box, reach: float) -> float | None:
+    """How near to the box (in pixels) something stands out from the background of the band
+    `reach` pixels wide around it; None when nothing does."""
+    import numpy as np
+
+    band = box.expanded(reach)
+    x0, y0 = max(0, int(band.x0)), max(0, int(band.y0))
+    grey = picture[y0 : int(band.y1) + 1, x0 : int(band.x1) + 1].mean(axis=2)
+    ys, xs = np.mgrid[y0 : y0 + grey.shape[0], x0 : x0 + grey.shape[1]]
+    dx = np.maximum(np.maximum(box.x0 - xs, xs - box.x1), 0)
+    dy = np.maximum(np.maximum(box.y0 - ys, ys - box.y1), 0)
+    distance = np.hypot(dx, dy)
+    ring = (distance > max(2.0, 0.1 * reach)) & (distance <= reach)
+    if ring.sum() < 20:
+        return None
+    values = grey[ring]
+    ink = np.abs(values - np.median(values)) > PIXEL_INK
+    if ink.mean() <= PIXEL_INK_SHARE:
+        return None
+    gaps = np.sort(distance[ring][ink])
+    return float(gaps[len(gaps) // 50])  # the nearest, but for stray pixels
 
 
 def _gap(a: Box, b: Box) -> float:
