@@ -170,13 +170,17 @@ def _ink_gap(picture: Any, box: Box, reach: float) -> float | None:
     `reach` pixels wide around it; None when nothing does."""
     import numpy as np
 
+    from profilecheck.vision import gray
+
     band = box.expanded(reach)
     x0, y0 = max(0, int(band.x0)), max(0, int(band.y0))
-    grey = picture[y0 : int(band.y1) + 1, x0 : int(band.x1) + 1].mean(axis=2)
-    ys, xs = np.mgrid[y0 : y0 + grey.shape[0], x0 : x0 + grey.shape[1]]
+    crop = np.ascontiguousarray(picture[y0 : int(band.y1) + 1, x0 : int(band.x1) + 1])
+    grey = gray(crop).astype(np.int16)
+    xs = np.arange(x0, x0 + grey.shape[1], dtype=np.float32)
+    ys = np.arange(y0, y0 + grey.shape[0], dtype=np.float32)
     dx = np.maximum(np.maximum(box.x0 - xs, xs - box.x1), 0)
     dy = np.maximum(np.maximum(box.y0 - ys, ys - box.y1), 0)
-    distance = np.hypot(dx, dy)
+    distance = np.hypot(dy[:, None], dx[None, :])
     ring = (distance > max(2.0, 0.1 * reach)) & (distance <= reach)
     if ring.sum() < 20:
         return None
