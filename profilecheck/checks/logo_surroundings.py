@@ -148,17 +148,20 @@ ASSET_SHARE = 0.6  # a logo this large in its picture is the logo file itself, n
 def _pixel_intruders(use: Use, page: Page, reach: float) -> list[tuple]:
     """In an image file: the picture's edge inside the band, or pixels in the band that stand
     out from its background (text, lines, other pictures)."""
-
     scale = page.images[0].pixel_width / page.width  # pixels per box unit
-    picture = page.render(72 * scale)
-    height, width = picture.shape[:2]
-    box = Box(*(v * scale for v in (use.box.x0, use.box.y0, use.box.x1, use.box.y1)))
-    band = box.expanded(reach * scale)
     intruders: list[tuple[float, str, str]] = []
-    asset = box.width >= ASSET_SHARE * width or box.height >= ASSET_SHARE * height
-    if not asset and not Box(0, 0, width, height).contains(band):
-        edge = _gap_to_edge(box, Box(0, 0, width, height)) / scale
-        intruders.append((edge, "The picture's edge", "Bildkanten"))
+    band = use.box.expanded(reach)
+    asset = use.box.width >= ASSET_SHARE * page.width or use.box.height >= ASSET_SHARE * page.height
+    if not asset and not page.box.contains(band):
+        intruders.append((_gap_to_edge(use.box, page.box), "The picture's edge", "Bildkanten"))
+    seen = band.intersection(page.box)
+    picture = page.render(72 * scale, seen)  # the band only: no need to convert the rest
+    box = Box(
+        (use.box.x0 - seen.x0) * scale,
+        (use.box.y0 - seen.y0) * scale,
+        (use.box.x1 - seen.x0) * scale,
+        (use.box.y1 - seen.y0) * scale,
+    )
     gap = _ink_gap(picture, box, reach * scale)
     if gap is not None:
         intruders.append((gap / scale, "Other content", "Annat innehåll"))
