@@ -231,15 +231,58 @@ def charge_coverage(image: Any, model: MarkModel, matrix: Any) -> float:
     """
     import numpy as np
 
-    aligned = _aligned(image, model, matrix).astype(np.float32)
     if len(model.regions) < 2:
         return 1.0
-    charges, field = model.charges_and_field()
-    field_grey = float(np.median(aligned[model.regions[field]]))
-    return min(
-        float(np.mean(np.abs(aligned[model.regions[charge]] - field_grey) > CHARGE_CONTRAST))
-        for charge in charges
+    standing = _standing_out(image, model, matrix)
+    charges, _ = model.charges_and_field()
+    return min(float(np.mean(standing[model.regions[charge]])) for charge in charges)
+
+
+SIDE_STRIP = 0.2  # of the mark's width or height
+COVERED_SIDE = 0.5  # a side strip with less of its charges showing than this is covered
+
+
+def covered_sides(image: Any, model: MarkModel, matrix: Any) -> tuple[str, ...]:
+    """The sides (left, top, right, bottom) of a found mark where the charges do not show: a
+    sticker, a crop or another picture over part of it. Whole marks show them everywhere."""
+    import numpy as np
+
+    if len(model.regions) < 2:
+        return ()
+    aligned = _aligned(image, model, matrix).astype(np.float32)
+    names, field = model.charges_and_field()
+    field_grey = np.median(aligned[model.regions[field]])
+    charges = np.zeros(aligned.shape, bool)
+    showing = np.zeros(aligned.shape, bool)
+    for name in names:
+        region = model.regions[name]
+        charges |= region
+        # A charge shows where the picture is nearer its usual grey (most of it shows) than
+        # the field's: a sticker, unlike another tincture, is neither.
+        own = np.abs(aligned - np.median(aligned[region])) < np.abs(aligned - field_grey)
+        showing |= region & own
+    h = aligned.shape[0]
+    sh, sw = round(SIDE_STRIP * h), round(SIDE_STRIP * model.width)
+    strips = {
+        "left": np.s_[:, :sw],
+        "top": np.s_[:sh, :],
+        "right": np.s_[:, round(model.width) - sw :],
+        "bottom": np.s_[h - sh :, :],
+    }
+    return tuple(
+        side
+        for side, strip in strips.items()
+        if charges[strip].sum() >= 10 and showing[strip][charges[strip]].mean() < COVERED_SIDE
     )
+
+
+def _standing_out(image: Any, model: MarkModel, matrix: Any) -> Any:
+    """Bool mask in the template's frame: where the picture differs from the field's grey."""
+    import numpy as np
+
+    aligned = _aligned(image, model, matrix).astype(np.float32)
+    field_grey = float(np.median(aligned[model.regions[model.charges_and_field()[1]]]))
+    return np.abs(aligned - field_grey) > CHARGE_CONTRAST
 
 
 def _aligned(image: Any, model: MarkModel, matrix: Any) -> Any:
@@ -300,6 +343,7 @@ def _measure(
         score=float(score),
         kind=kind,
         observed=observed,
+        covered=covered_sides(image, model, matrix),
     )
     detection.background_lightness = ring_lightness(rgb, box, max(2.0, 0.15 * detection.mark_width))
     return detection

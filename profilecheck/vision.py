@@ -96,6 +96,7 @@ class Detection:
     kind: str = "vapen"
     observed: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # Lab
     background_lightness: float | None = None  # L* of what lies around the logo
+    covered: tuple[str, ...] = ()  # sides of the mark hidden by something over it
 
 
 # ---- artwork ----------------------------------------------------------------------------

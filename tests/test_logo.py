@@ -78,9 +78,9 @@ def _on_photo(path: Path, art: str, height: int, mirror: bool = False) -> Path:
     return path
 
 
-def _poster(path: Path, at: tuple[int, int], bar_gap: int | None = None) -> Path:
-    """A white 900×700 picture with the colour vapen 180 px tall at `at`, and a black bar (a line
-    of text) `bar_gap` px right of it."""
+def _poster(path: Path, at: tuple[int, int], bar_gap: int | None = None, sticker: int = 0) -> Path:
+    """A white 900×700 picture with the colour vapen 180 px tall at `at`, a black bar (a line
+    of text) `bar_gap` px right of it, and a grey sticker over its left `sticker` px."""
     picture = Image.new("RGB", (900, 700), "white")
     rgba = Image.open(PNG / "vapen-colour-print.png").convert("RGBA")
     rgba = rgba.resize((150, 180), Image.Resampling.LANCZOS)
@@ -88,6 +88,8 @@ def _poster(path: Path, at: tuple[int, int], bar_gap: int | None = None) -> Path
     if bar_gap is not None:
         x = at[0] + 150 + bar_gap
         picture.paste((20, 20, 20), (x, at[1] + 80, x + 300, at[1] + 100))
+    if sticker:
+        picture.paste((200, 200, 200), (at[0] - 20, at[1] + 30, at[0] + sticker, at[1] + 200))
     picture.save(path)
     return path
 
@@ -166,6 +168,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
         "picture-roomy": _poster(folder / "roomy.png", (300, 250), bar_gap=60),
         "picture-crowded": _poster(folder / "crowded.png", (300, 250), bar_gap=10),
         "picture-edge": _poster(folder / "edge.png", (10, 250)),
+        "picture-covered": _poster(folder / "covered.png", (300, 250), sticker=40),
         "recombined": _pdf(folder / "recombined.pdf", colour, beside="Kultur och fritid"),
         "name-as-text": _pdf(folder / "name-as-text.pdf", colour, beside="Ale kommun"),
     }
@@ -243,6 +246,9 @@ def test_cropped_or_covered(results):
     assert cropped["measured"]["cut"][2] == pytest.approx(0.2, abs=0.01)
     covered = next(f for f in results["covered"] if f["name"] == "logo-cropped")
     assert covered["measured"]["covered_fraction"] > 0.03
+    hidden = next(f for f in results["picture-covered"] if f["name"] == "logo-cropped")
+    assert hidden["measured"]["hidden_sides"] == ["left"]
+    assert "logo-cropped" not in names(results["photo"]) + names(results["picture-roomy"])
     off_page = next(f for f in results["off-page"] if f["name"] == "logo-cropped")
     assert off_page["measured"]["cut"][0] == pytest.approx(20 / (25 * MM), abs=0.02)
 

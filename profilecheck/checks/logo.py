@@ -15,7 +15,8 @@ around it. Fails: no logo on the first page (logo-missing), a logo stretched 10 
 turned 15° or mirrored (logo-rotated), hue-shifted or greyed by Word (logo-recoloured), the white
 version on white paper (logo-wrong-version), 8 mm wide (logo-too-small), text 1 mm from it
 (logo-clear-space; in image files: a line of text or the picture's edge by its pixels), cropped
-by a fifth in Word, running off the page or with a headline printed over it (logo-cropped). Every use found is also reported as logo-found with its measurements.
+by a fifth in Word, running off the page, with a headline printed over it or a sticker over its
+side (logo-cropped). Every use found is also reported as logo-found with its measurements.
 
 Images placed in PDFs and Word files are recognised from their pixels and measured from their
 placement, without rendering; logos drawn as vector paths, inside photos or on scans are found on
@@ -76,7 +77,8 @@ class LogoRule(RuleType):
     version on a dark background or negative on a light one), logo-too-small (the shield narrower
     than the minimum), logo-clear-space (text, graphics, images or the page edge inside the band
     of clear space around the logo), logo-cropped (a placed logo image cropped into its drawing,
-    running off the page, or with text, graphics or an image painted over it), logo-recombined
+    running off the page, or with text, graphics or an image painted over it; a mark found by
+    pixels with the charges hidden along one side), logo-recombined
     (the bare vapen with name-sized text where the logotype has its name), logo-separated (the
     bare vapen where the profile says `vapen-alone = "forbidden"`).
     """

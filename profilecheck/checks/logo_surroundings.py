@@ -26,26 +26,22 @@ COVERED_TOLERANCE = 0.03  # of the drawing's area
 
 def cut_off(use: Use, document: Document, where: dict, report: Report) -> None:
     """A placed logo image cropped into its drawing (Word's crop, the page edge) or covered by
-    something painted after it (PDF painting order)."""
-    image = use.image
-    if image is None:
-        return
-    page = document.pages[use.page - 1]
-    cuts = list(image.transform.crop)
-    if document.paginated and page.width and page.height:
-        box, edge = image.box, page.box
-        beyond = (edge.x0 - box.x0, edge.y0 - box.y0, box.x1 - edge.x1, box.y1 - edge.y1)
-        sizes = (box.width, box.height) * 2
-        cuts = [max(cut, out / size) for cut, out, size in zip(cuts, beyond, sizes, strict=True)]
+    something painted after it (PDF painting order); a mark found by pixels with a side hidden."""
+    cuts, covered = [0.0] * 4, None
+    if use.image is not None:
+        page = document.pages[use.page - 1]
+        cuts = _cuts(use, page, document.paginated)
+        covered = _covered_by(use, page)
     hows = [
-        (f"{cut - margin:.0%} cut off at the {side}", f"{cut - margin:.0%} bortskuret {side_sv}")
-        for cut, margin, (side, side_sv) in zip(cuts, use.margins, SIDES, strict=True)
-        if cut - margin > CUT_TOLERANCE
+        (f"{cut:.0%} cut off at the {side}", f"{cut:.0%} bortskuret {side_sv}")
+        for cut, (side, side_sv) in zip(cuts, SIDES, strict=True)
+        if cut > CUT_TOLERANCE
     ]
-    covered = _covered_by(use, page)
     if covered:
         what, what_sv = COVERING.get(covered[0], ("graphics", "grafik"))
         hows.append((f"{what} painted over it", f"{what_sv} ovanpå"))
+    names = dict(SIDES)
+    hows += [(f"hidden at the {side}", f"dold {names[side]}") for side in use.covered]
     if hows:
         report(
             "logo-cropped",
@@ -54,11 +50,25 @@ def cut_off(use: Use, document: Document, where: dict, report: Report) -> None:
             how_sv="; ".join(sv for _, sv in hows),
             suggestion="Placera hela logotypen fritt / Place the whole logo, uncovered",
             measured={
-                "cut": [round(max(0.0, c - m), 3) for c, m in zip(cuts, use.margins, strict=True)],
+                "cut": [round(cut, 3) for cut in cuts],
                 "covered_fraction": round(covered[1], 3) if covered else 0.0,
+                "hidden_sides": list(use.covered),
                 "limit": CUT_TOLERANCE,
             },
         )
+
+
+def _cuts(use: Use, page: Page, paginated: bool) -> list[float]:
+    """How much of the drawing (fractions of the image, left, top, right, bottom) the crop or
+    the page edge cuts away; the image's empty border may go."""
+    image = use.image
+    cuts = list(image.transform.crop)
+    if paginated and page.width and page.height:
+        box, edge = image.box, page.box
+        beyond = (edge.x0 - box.x0, edge.y0 - box.y0, box.x1 - edge.x1, box.y1 - edge.y1)
+        sizes = (box.width, box.height) * 2
+        cuts = [max(cut, out / size) for cut, out, size in zip(cuts, beyond, sizes, strict=True)]
+    return [max(0.0, cut - margin) for cut, margin in zip(cuts, use.margins, strict=True)]
 
 
 def _covered_by(use: Use, page: Page) -> tuple[str, float] | None:

@@ -40,6 +40,7 @@ class Use:
     effects: tuple[str, ...] = ()
     image: PlacedImage | None = None
     margins: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # empty image border
+    covered: tuple[str, ...] = ()  # found by pixels: sides of the mark hidden by something
 
 
 def find_uses(document: Document, params: LogoParams, folder: Path) -> list[Use]:
@@ -229,6 +230,7 @@ def _from_detection(
         delta_e=distance,
         background_lightness=detection.background_lightness,
         source=source,
+        covered=detection.covered,
     )
 
 
