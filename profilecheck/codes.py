@@ -49,6 +49,12 @@ CATALOGUE: dict[str, Check] = {
         _c("L108", "logo-cropped", "error", "The logo is cut off or covered."),
         _c("L109", "logo-separated", "error", "The vapen is used without its name."),
         _c("L110", "logo-recombined", "error", "The vapen is combined with other text."),
+        _c(
+            "L111",
+            "logo-unchecked",
+            "info",
+            "A picture that may be the logo could not be examined: the logo is not checked.",
+        ),
         # C: colours
         _c("C201", "colour-off-palette", "warning", "A colour that is not in the palette."),
         _c("C202", "rgb-image-in-print", "warning", "An RGB image in a document for print."),

@@ -141,6 +141,19 @@ def _docx(path: Path, png: Path, stretch: float, crop_right: float = 0.0) -> Pat
     return path
 
 
+def _with_emf_picture(path: Path, docx_path: Path) -> Path:
+    """The Word file with its picture's bytes replaced by an EMF header, as when a template's
+    logo is a Windows metafile (which cannot be decoded here)."""
+    import zipfile
+
+    emf = b"\x01\x00\x00\x00" + b"\x00" * 36 + b" EMF" + b"\x00" * 200
+    with zipfile.ZipFile(docx_path) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, emf if item.filename.startswith("word/media/") else data)
+    return path
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
     folder = tmp_path_factory.mktemp("logo")
@@ -162,6 +175,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
         "negative": _other_shield(folder / "negative.png"),
         "word-ok": _docx(folder / "ok.docx", colour, 1.0),
         "word-stretched": _docx(folder / "stretched.docx", colour, 1.1),
+        "word-emf": _with_emf_picture(
+            folder / "emf.docx", _docx(folder / "for-emf.docx", colour, 1.0)
+        ),
         "word-cropped": _docx(folder / "cropped.docx", colour, 1.0, crop_right=0.2),
         "covered": _pdf(folder / "covered.pdf", colour, text_over=True),
         "off-page": _pdf(folder / "off-page.pdf", colour, at=(-20, 72)),
@@ -297,6 +313,11 @@ def test_another_coat_of_arms_is_not_the_logo(results):
 def test_word_picture(results):
     assert names(results["word-ok"]) == ["logo-found"]
     assert "logo-distorted" in names(results["word-stretched"])
+
+
+def test_an_undecodable_picture_leaves_the_logo_unchecked_not_missing(results):
+    assert names(results["word-emf"]) == ["logo-unchecked"]
+    assert names(results["missing"]) == ["logo-missing"]
 
 
 def test_word_recolour_effects(tmp_path):

@@ -31,7 +31,7 @@ from typing import Literal
 
 from profilecheck.checks import logo_surroundings as surroundings
 from profilecheck.checks.logo_uses import Use, find_uses
-from profilecheck.model import MM_PER_PT, Document, Format
+from profilecheck.model import MM_PER_PT, Document, Format, Page
 from profilecheck.params import ParamProblem
 from profilecheck.ruletype import Report, Rule, RuleType
 
@@ -80,7 +80,9 @@ class LogoRule(RuleType):
     running off the page, or with text, graphics or an image painted over it; a mark found by
     pixels with the charges hidden along one side), logo-recombined
     (the bare vapen with name-sized text where the logotype has its name), logo-separated (the
-    bare vapen where the profile says `vapen-alone = "forbidden"`).
+    bare vapen where the profile says `vapen-alone = "forbidden"`). Where the logo is required
+    but a picture there could not be decoded (EMF, WMF, broken), logo-unchecked (info) is
+    reported instead of logo-missing.
     """
 
     name = "logo"
@@ -96,6 +98,7 @@ class LogoRule(RuleType):
         "logo-cropped",
         "logo-separated",
         "logo-recombined",
+        "logo-unchecked",
     )
     Params = LogoParams
     heavy = True
@@ -144,6 +147,12 @@ class LogoRule(RuleType):
             "en": "The vapen is combined with text: {how}",
             "sv": "Vapnet är kombinerat med text: {how_sv}",
         },
+        "logo-unchecked": {
+            "en": "No logo found {where}, but a picture could not be examined ({what}): "
+            "the logo is not checked",
+            "sv": "Ingen logotyp hittad {where_sv}, men en bild kunde inte undersökas ({what}): "
+            "logotypen är inte kontrollerad",
+        },
     }
 
     @classmethod
@@ -179,23 +188,36 @@ class LogoRule(RuleType):
         pages = {use.page for use in uses}
         if required == "anywhere" or (required == "first-page" and not document.paginated):
             if not uses:
-                report(
-                    "logo-missing",
-                    where="in the document",
-                    where_sv="i dokumentet",
-                    measured={"value": 0, "limit": 1},
-                )
+                _absent(report, document.pages, None, "in the document", "i dokumentet")
             return
         wanted = [1] if required == "first-page" else [p.number for p in document.pages]
         for number in wanted:
             if number not in pages:
-                report(
-                    "logo-missing",
-                    page=number,
-                    where=f"on page {number}",
-                    where_sv=f"på sida {number}",
-                    measured={"value": 0, "limit": 1},
-                )
+                page = document.pages[number - 1]
+                _absent(report, [page], number, f"on page {number}", f"på sida {number}")
+
+
+def _absent(report: Report, pages: list[Page], number: int | None, where: str, where_sv: str):
+    """logo-missing, unless a picture there could not be looked at (an EMF or WMF logo in Word,
+    a broken image): then the logo is unchecked, which is not the same as absent."""
+    unseen = [image for page in pages for image in page.images if not image.pixel_width]
+    if unseen:
+        report(
+            "logo-unchecked",
+            page=number,
+            where=where,
+            where_sv=where_sv,
+            what=unseen[0].name or "a picture",
+            measured={"pictures_not_examined": len(unseen)},
+        )
+        return
+    report(
+        "logo-missing",
+        page=number,
+        where=where,
+        where_sv=where_sv,
+        measured={"value": 0, "limit": 1},
+    )
 
 
 def _judge(use: Use, params: LogoParams, document: Document, report: Report) -> None:
