@@ -77,12 +77,11 @@ class LogoRule(RuleType):
     version on a dark background or negative on a light one), logo-too-small (the shield narrower
     than the minimum), logo-clear-space (text, graphics, images or the page edge inside the band
     of clear space around the logo), logo-cropped (a placed logo image cropped into its drawing,
-    running off the page, or with text, graphics or an image painted over it; a mark found by
-    pixels with the charges hidden along one side), logo-recombined
-    (the bare vapen with name-sized text where the logotype has its name), logo-separated (the
-    bare vapen where the profile says `vapen-alone = "forbidden"`). Where the logo is required
-    but a picture there could not be decoded (EMF, WMF, broken), logo-unchecked (info) is
-    reported instead of logo-missing.
+    running off the page, or painted over; a mark found by pixels with the charges hidden along
+    one side), logo-recombined (the bare vapen with name-sized text where the logotype has its
+    name), logo-separated (the bare vapen where the profile says `vapen-alone = "forbidden"`).
+    Where the logo is required but a picture there could not be decoded (EMF, WMF, broken),
+    logo-unchecked (info) is reported instead of logo-missing.
     """
 
     name = "logo"
