@@ -59,7 +59,7 @@ def find_uses(document: Document, params: LogoParams, folder: Path) -> list[Use]
     for page in document.pages:
         found = [u for image in page.images if (u := _placed(page, image, model, params))]
         searchable = page.can_render and rendered < params.max_rendered_pages
-        if not found and searchable and _search_page(page, params):
+        if not found and searchable and _search_page(page, params) and _has_pictures(page):
             rendered += 1
             found = _rendered(page, model, params.render_dpi)
         uses += found
@@ -72,6 +72,11 @@ def _worth_looking(document: Document, params: LogoParams) -> bool:
     return any(
         page.images or (page.can_render and _search_page(page, params)) for page in document.pages
     )
+
+
+def _has_pictures(page: Page) -> bool:
+    """Whether anything but text is painted: a page of text alone cannot show the vapen."""
+    return bool(page.images) or any(drawn.kind != "text" for drawn in page.drawn)
 
 
 def _search_page(page: Page, params: LogoParams) -> bool:
