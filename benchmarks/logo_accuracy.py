@@ -95,6 +95,12 @@ def score(cases: list[Case], findings: dict[str, list[dict]]) -> None:
     print(
         f"recall, partly covered marks:      {rate(sum('logo-found' in names(findings[c.file]) for c in occluded), len(occluded))}"
     )
+    covered = [c for c in occluded if "logo-found" in names(findings[c.file])]
+    cropped = sum("logo-cropped" in names(findings[c.file]) for c in covered)
+    print(f"  found ones flagged logo-cropped:  {rate(cropped, len(covered))}")
+    whole = [c for c in big if "logo-found" in names(findings[c.file])]
+    wrongly = sum("logo-cropped" in names(findings[c.file]) for c in whole)
+    print(f"whole marks flagged logo-cropped:  {rate(wrongly, len(whole))}")
     false = [c for c in negatives if "logo-found" in names(findings[c.file])]
     print(f"false positives on negatives:      {rate(len(false), len(negatives))}")
     detected = len([c for c in positives if "logo-found" in names(findings[c.file])])
