@@ -120,22 +120,32 @@ def _vector_pdf(path: Path) -> Path:
     return path
 
 
-def _docx(path: Path, png: Path, stretch: float, crop_right: float = 0.0) -> Path:
+def _docx(
+    path: Path,
+    png: Path | None,
+    stretch: float = 1.0,
+    crop_right: float = 0.0,
+    width_mm: float = 30,
+    rotate: float = 0.0,
+) -> Path:
     import docx
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm
 
     document = docx.Document()
-    with Image.open(png) as image:
-        aspect = image.height / image.width
-    shape = document.add_picture(str(png), width=Mm(30 * stretch), height=Mm(30 * aspect))
-    if crop_right:  # Word's crop: <a:srcRect r="..."/> after the blip, in 1/1000 %
-        from docx.oxml import OxmlElement
-
-        blip = shape._inline.graphic.graphicData.pic.blipFill.find(qn("a:blip"))
-        source = OxmlElement("a:srcRect")
-        source.set("r", str(round(crop_right * 100_000)))
-        blip.addnext(source)
+    if png is not None:
+        with Image.open(png) as image:
+            aspect = image.height / image.width
+        height = Mm(width_mm * aspect)
+        shape = document.add_picture(str(png), width=Mm(width_mm * stretch), height=height)
+        pic = shape._inline.graphic.graphicData.pic
+        if crop_right:  # Word's crop: <a:srcRect r="..."/> after the blip, in 1/1000 %
+            source = OxmlElement("a:srcRect")
+            source.set("r", str(round(crop_right * 100_000)))
+            pic.blipFill.find(qn("a:blip")).addnext(source)
+        if rotate:  # <a:xfrm rot="..."> in 1/60000 degree, clockwise
+            pic.spPr.find(qn("a:xfrm")).set("rot", str(round(rotate * 60_000)))
     document.add_paragraph("Välkommen till Ale kommun")
     document.save(path)
     return path
@@ -173,12 +183,16 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
         "photo": _on_photo(folder / "photo.png", "vapen-colour", 180),
         "mirrored": _on_photo(folder / "mirrored.png", "logotype-horizontal-black", 120, True),
         "negative": _other_shield(folder / "negative.png"),
-        "word-ok": _docx(folder / "ok.docx", colour, 1.0),
+        "word-ok": _docx(folder / "ok.docx", colour),
         "word-stretched": _docx(folder / "stretched.docx", colour, 1.1),
-        "word-emf": _with_emf_picture(
-            folder / "emf.docx", _docx(folder / "for-emf.docx", colour, 1.0)
-        ),
-        "word-cropped": _docx(folder / "cropped.docx", colour, 1.0, crop_right=0.2),
+        "word-missing": _docx(folder / "missing.docx", None),
+        "word-rotated": _docx(folder / "rotated.docx", colour, rotate=15),
+        "word-small": _docx(folder / "small.docx", colour, width_mm=8),
+        "word-white": _docx(folder / "white.docx", white),
+        "photo-small": _on_photo(folder / "photo-small.png", "vapen-colour", 50),
+        "photo-white": _on_photo(folder / "photo-white.png", "vapen-white", 180),
+        "word-emf": _with_emf_picture(folder / "emf.docx", _docx(folder / "for-emf.docx", colour)),
+        "word-cropped": _docx(folder / "cropped.docx", colour, crop_right=0.2),
         "covered": _pdf(folder / "covered.pdf", colour, text_over=True),
         "off-page": _pdf(folder / "off-page.pdf", colour, at=(-20, 72)),
         "picture-roomy": _poster(folder / "roomy.png", (300, 250), bar_gap=60),
@@ -281,16 +295,19 @@ def test_vapen_alone_where_the_profile_forbids_it(results, tmp_path):
     strict = tmp_path / "strict"
     (strict / "rules").mkdir(parents=True)
     (strict / "profile.toml").write_text('name = "strict"\nextends = "ale"\n')
-    (strict / "rules" / "logo.toml").write_text('[params]\nvapen-alone = "forbidden"\n')
+    rule = '[params]\nvapen-alone = "forbidden"\nrequired-in-images = true\n'
+    (strict / "rules" / "logo.toml").write_text(rule)
     folder = tmp_path / "in"
     folder.mkdir()
     bare = _pdf(folder / "bare.pdf", PNG / "vapen-colour-print.png")
     logotype = _vector_pdf(folder / "logotype.pdf")
+    picture = _other_shield(folder / "no-logo.png")
     args = ("--isolated", "--profile", str(strict), "--select", "L")
-    _, report = run_json(*args, str(bare), str(logotype))
+    _, report = run_json(*args, str(bare), str(logotype), str(picture))
     by_path = {entry["path"]: names(entry["findings"]) for entry in report["files"]}
     assert "logo-separated" in by_path[str(bare)]
     assert by_path[str(logotype)] == ["logo-found"]
+    assert by_path[str(picture)] == ["logo-missing"]  # images must carry it in this profile
     assert "logo-separated" not in names(results["ok"])  # Ale allows the bare vapen
 
 
@@ -318,6 +335,24 @@ def test_word_picture(results):
 def test_an_undecodable_picture_leaves_the_logo_unchecked_not_missing(results):
     assert names(results["word-emf"]) == ["logo-unchecked"]
     assert names(results["missing"]) == ["logo-missing"]
+
+
+def test_each_finding_in_word_form(results):
+    assert names(results["word-missing"]) == ["logo-missing"]
+    assert "logo-rotated" in names(results["word-rotated"])
+    assert abs(found(results["word-rotated"])["rotation"]) == pytest.approx(15, abs=0.1)
+    assert "logo-too-small" in names(results["word-small"])
+    assert "logo-wrong-version" in names(results["word-white"])
+    for name in ("logo-rotated", "logo-too-small", "logo-wrong-version"):
+        assert name not in names(results["word-ok"])
+
+
+def test_each_finding_in_image_form(results):
+    small = next(f for f in results["photo-small"] if f["name"] == "logo-too-small")
+    assert small["measured"]["unit"] == "px"
+    assert "logo-wrong-version" in names(results["photo-white"])
+    for name in ("logo-too-small", "logo-wrong-version"):
+        assert name not in names(results["photo"])
 
 
 def test_word_recolour_effects(tmp_path):
