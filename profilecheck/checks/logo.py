@@ -198,8 +198,15 @@ class LogoRule(RuleType):
 
 def _absent(report: Report, pages: list[Page], number: int | None, where: str, where_sv: str):
     """logo-missing, unless a picture there could not be looked at (an EMF or WMF logo in Word,
-    a broken image): then the logo is unchecked, which is not the same as absent."""
-    unseen = [image for page in pages for image in page.images if not image.pixel_width]
+    a broken image): then the logo is unchecked, which is not the same as absent. (On a page
+    that can be rendered the search saw every picture the renderer could draw.)"""
+    unseen = [
+        image
+        for page in pages
+        if not page.can_render
+        for image in page.images
+        if not image.pixel_width
+    ]
     if unseen:
         report(
             "logo-unchecked",
