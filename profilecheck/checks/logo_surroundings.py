@@ -188,6 +188,8 @@ def _ink_gap(picture: Any, box: Box, reach: float) -> float | None:
     band = box.expanded(reach)
     x0, y0 = max(0, int(band.x0)), max(0, int(band.y0))
     crop = np.ascontiguousarray(picture[y0 : int(band.y1) + 1, x0 : int(band.x1) + 1])
+    if crop.shape[0] < 3 or crop.shape[1] < 3:
+        return None
     grey = gray(crop).astype(np.int16)
     xs = np.arange(x0, x0 + grey.shape[1], dtype=np.float32)
     ys = np.arange(y0, y0 + grey.shape[0], dtype=np.float32)
