@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,3 +47,18 @@ def run_json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
     done = run_cli("check", "--format", "json", *args, cwd=cwd)
     assert done.stdout, done.stderr
     return done.returncode, json.loads(done.stdout)
+
+
+def run_rule(rule_type: type, table: dict, document: Any, source: Path) -> list:
+    """The findings of one rule type with the parameters `table` (as in a rule file at
+    `source`) on a document read or built by the test, checked in-process."""
+    from profilecheck.params import parse_params
+    from profilecheck.ruletype import Report, Rule
+
+    params, problems = parse_params(rule_type.Params, table)
+    assert not problems, problems
+    rule = Rule(id=source.stem, type=rule_type.name, source=source, profile="test", params=table)
+    assert not rule_type.validate(params, rule)
+    report = Report(rule, rule_type, document, "en")
+    rule_type(rule, params).check(document, report)
+    return report.findings

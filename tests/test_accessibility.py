@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from conftest import run_rule
 
 from profilecheck.checks.accessibility import AccessibilityParams, AccessibilityRule
 from profilecheck.contrast import background_of, contrast_ratio, is_large_text
 from profilecheck.limits import DEFAULT_LIMITS
 from profilecheck.model import Finding
-from profilecheck.params import parse_params
 from profilecheck.readers import read_document
 from profilecheck.readers.pdf_tags import parse_object, read_structure
-from profilecheck.ruletype import Report, Rule
 from profilecheck.sniff import sniff
 
 CORPUS_PDF = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "pdf"
@@ -24,13 +23,8 @@ A4 = (595.28, 841.89)
 
 def check(path: Path, **params) -> list[Finding]:
     table = {key.replace("_", "-"): value for key, value in params.items()}
-    parsed, problems = parse_params(AccessibilityParams, table)
-    assert not problems
-    rule = Rule(id="accessibility", type="accessibility", source=path, profile="test")
     with read_document(str(path), sniff(path), DEFAULT_LIMITS) as document:
-        report = Report(rule, AccessibilityRule, document, "en")
-        AccessibilityRule(rule, parsed).check(document, report)
-    return report.findings
+        return run_rule(AccessibilityRule, table, document, path)
 
 
 def names(findings: list[Finding]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_pdf, run_json
+from conftest import make_pdf, run_json, run_rule
 
 from profilecheck.checks.contact import ContactRule
 from profilecheck.contacts import ocr
@@ -13,8 +13,6 @@ from profilecheck.contacts.emails import find_emails
 from profilecheck.contacts.names import Lexicon, find_names
 from profilecheck.contacts.phones import find_phones
 from profilecheck.model import Box, Document, Format, Page, Part, PlacedImage, Severity, TextSpan
-from profilecheck.params import parse_params
-from profilecheck.ruletype import Report, Rule
 
 ALE_PARAMS = {
     "generic-phones": ["0303-70 30 00"],
@@ -38,13 +36,7 @@ def document(*parts: tuple[Part, list[str]], fmt: Format = Format.PDF) -> Docume
 
 
 def check(doc: Document, **changes) -> list:
-    params, problems = parse_params(ContactRule.Params, {**ALE_PARAMS, **changes})
-    assert not problems, problems
-    rule = Rule(id="contact", type="contact", source=Path("contact.toml"), profile="ale")
-    assert not ContactRule.validate(params, rule)
-    report = Report(rule, ContactRule, doc, "en")
-    ContactRule(rule, params).check(doc, report)
-    return report.findings
+    return run_rule(ContactRule, {**ALE_PARAMS, **changes}, doc, Path("contact.toml"))
 
 
 def names(findings) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import run_json
+from conftest import run_json, run_rule
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -356,16 +356,11 @@ def test_each_finding_in_image_form(results):
 
 
 def test_word_recolour_effects(tmp_path):
-    from profilecheck.checks.logo import LogoParams, LogoRule
+    from profilecheck.checks.logo import LogoRule
     from profilecheck.model import Box, Document, Format, Page, PlacedImage, Transform
-    from profilecheck.params import parse_params
-    from profilecheck.ruletype import Report, Rule
 
     source = ROOT / "rules" / "ale" / "rules" / "logo.toml"
     table = tomllib.loads(source.read_text())
-    params, problems = parse_params(LogoParams, table["params"])
-    assert not problems
-    rule = Rule(id="logo", type="logo", source=source, profile="ale", params=table["params"])
     pixels = Image.open(PNG / "vapen-colour-screen.png").convert("RGBA")
     image = PlacedImage(
         box=Box(72, 72, 72 + 25 * MM, 72 + 30 * MM),
@@ -377,6 +372,5 @@ def test_word_recolour_effects(tmp_path):
     )
     page = Page(number=1, width=595, height=842, _load_images=lambda: [image])
     document = Document(path="memo.docx", format=Format.DOCX, pages=[page])
-    report = Report(rule, LogoRule, document, "en")
-    LogoRule(rule, params).check(document, report)
-    assert sorted(f.name for f in report.findings) == ["logo-found", "logo-recoloured"]
+    findings = run_rule(LogoRule, table["params"], document, source)
+    assert sorted(f.name for f in findings) == ["logo-found", "logo-recoloured"]

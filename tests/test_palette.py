@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pymupdf
 import pytest
+from conftest import run_rule
 from PIL import Image
 
 from profilecheck.checks.palette import PaletteRule
@@ -25,7 +26,7 @@ from profilecheck.model import Colour, Document, Format, Page, TextSpan
 from profilecheck.params import parse_params
 from profilecheck.readers.image import read_image
 from profilecheck.readers.pdf import read_pdf
-from profilecheck.ruletype import Report, Rule
+from profilecheck.ruletype import Rule
 
 ALE_RULES = Path(__file__).resolve().parents[1] / "rules" / "ale" / "rules"
 PALETTE = {
@@ -46,13 +47,7 @@ SPOT_CS = (
 
 def check(document: Document, table: dict | None = None, folder: Path = ALE_RULES) -> list:
     table = PALETTE if table is None else table
-    params, problems = parse_params(PaletteRule.Params, table)
-    assert not problems, problems
-    rule = Rule(id="palette", type="palette", source=folder / "palette.toml", profile="t")
-    assert not PaletteRule.validate(params, rule)
-    report = Report(rule, PaletteRule, document, "en")
-    PaletteRule(rule, params).check(document, report)
-    return report.findings
+    return run_rule(PaletteRule, table, document, folder / "palette.toml")
 
 
 def pdf_with(tmp_path: Path, content: bytes, text_colour=(0, 0, 0)) -> Document:

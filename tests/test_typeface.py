@@ -6,26 +6,19 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from conftest import run_rule
 
 from profilecheck.checks.typeface import TypefaceRule, family_of
 from profilecheck.limits import DEFAULT_LIMITS
 from profilecheck.model import Document, Font, Format, Page, TextSpan
-from profilecheck.params import parse_params
 from profilecheck.readers.pdf import read_pdf
-from profilecheck.ruletype import Report, Rule
 
 ALE_RULES = Path(__file__).resolve().parents[1] / "rules" / "ale" / "rules"
 ALE = {"families": ["Arial", "Georgia", "Calibri"], "replacement": "Arial"}
 
 
 def check(document: Document, table: dict | None = None) -> list:
-    params, problems = parse_params(TypefaceRule.Params, table or ALE)
-    assert not problems, problems
-    rule = Rule(id="typefaces", type="typeface", source=ALE_RULES / "typefaces.toml", profile="t")
-    assert not TypefaceRule.validate(params, rule)
-    report = Report(rule, TypefaceRule, document, "en")
-    TypefaceRule(rule, params).check(document, report)
-    return report.findings
+    return run_rule(TypefaceRule, table or ALE, document, ALE_RULES / "typefaces.toml")
 
 
 def document(*spans: TextSpan, fmt: Format = Format.DOCX, fonts: list[Font] = ()) -> Document:

@@ -103,7 +103,8 @@ def _placed(page: Page, image: PlacedImage, model: MarkModel, params: Any) -> Us
     version, _ = vision.match_whole(pixels, model)
     if version is None:
         return None
-    rgb = vision.flatten(_array(pixels))
+    array = _array(pixels)
+    rgb = vision.flatten(array)
     height, width = rgb.shape[:2]
     sx, sy = width / version.width, height / version.rgba.shape[0]
     mx, my, mw, mh = version.mark
@@ -130,7 +131,7 @@ def _placed(page: Page, image: PlacedImage, model: MarkModel, params: Any) -> Us
         part=image.part,
         effects=image.effects,
         image=image,
-        margins=vision.drawn_margins(_array(pixels)),
+        margins=vision.drawn_margins(array),
     )
 
 
