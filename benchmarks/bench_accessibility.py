@@ -12,9 +12,9 @@ from pathlib import Path
 import pymupdf
 from baseline import CORPUS, bare_walk, timed
 
-from profilecheck.config import Settings
-from profilecheck.engine import Engine
-from profilecheck.profile import load_profile
+from profilecheck.engine.engine import Engine
+from profilecheck.profile.config import Settings
+from profilecheck.profile.loading import load_profile
 
 PDFS = CORPUS / "pdf"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from baseline import CORPUS, ROOT, bare_walk, timed
 
-from profilecheck.config import Settings
-from profilecheck.engine import Engine
-from profilecheck.profile import load_profile
+from profilecheck.engine.engine import Engine
+from profilecheck.profile.config import Settings
+from profilecheck.profile.loading import load_profile
 
 PDFS = CORPUS / "pdf"
 
@@ -32,7 +32,7 @@ def colour_maths() -> None:
 
     from coloraide import Color
 
-    from profilecheck.colour import delta_e, lab, parse_colour, rgb_to_lab
+    from profilecheck.core.colour import delta_e, lab, parse_colour, rgb_to_lab
 
     random.seed(1)
     distinct = [tuple(random.random() for _ in range(3)) for _ in range(40)]
@@ -64,7 +64,7 @@ def colour_maths() -> None:
     import_cost = with_import - (time.perf_counter() - started)
     print("colour maths, 20 000 uses × 6 palette colours (ΔE2000):")
     print(f"  coloraide uncached            {uncached * 1000:8.1f} ms")
-    print(f"  profilecheck.colour + cache   {cached * 1000:8.1f} ms")
+    print(f"  profilecheck.core.colour + cache   {cached * 1000:8.1f} ms")
     print(f"  importing coloraide           {import_cost * 1000:8.1f} ms (start-up cost avoided)")
 
 

@@ -21,12 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from profilecheck.config import Settings
-from profilecheck.engine import Engine
-from profilecheck.profile import load_profile
-from profilecheck.scan import ScanOptions, scan
-from profilecheck.walk import walk_entries
-from profilecheck.workers import Limits
+from profilecheck.batch.scan import ScanOptions, scan
+from profilecheck.batch.walk import walk_entries
+from profilecheck.batch.workers import Limits
+from profilecheck.engine.engine import Engine
+from profilecheck.profile.config import Settings
+from profilecheck.profile.loading import load_profile
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 PER_FOLDER = 100

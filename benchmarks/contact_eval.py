@@ -115,8 +115,8 @@ def score(pairs: list[tuple[bool, bool]]) -> tuple[float, float, int, int]:
 
 
 def baseline(text: str) -> bool:
-    from profilecheck.contacts.emails import find_emails
-    from profilecheck.contacts.phones import find_phones
+    from profilecheck.analyses.phones import find_phones
+    from profilecheck.checks.contact.emails import find_emails
 
     return bool(find_phones(text) or find_emails(text))
 

@@ -1,4 +1,4 @@
-from profilecheck.cli import main
+from profilecheck.cli.main import main
 
 if __name__ == "__main__":
     main(prog_name="profilecheck")

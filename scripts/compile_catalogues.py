@@ -14,7 +14,7 @@ import struct
 import sys
 from pathlib import Path
 
-LOCALE_DIR = Path(__file__).resolve().parents[1] / "profilecheck" / "locale"
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "profilecheck" / "reporters" / "locale"
 MAGIC = 0x950412DE
 
 

@@ -52,8 +52,9 @@ def run_json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
 def run_rule(rule_type: type, table: dict, document: Any, source: Path) -> list:
     """The findings of one rule type with the parameters `table` (as in a rule file at
     `source`) on a document read or built by the test, checked in-process."""
-    from profilecheck.params import parse_params
-    from profilecheck.ruletype import Report, Rule
+    from profilecheck.engine.ruletype import Report
+    from profilecheck.profile.params import parse_params
+    from profilecheck.profile.rule import Rule
 
     params, problems = parse_params(rule_type.Params, table)
     assert not problems, problems

@@ -10,12 +10,12 @@ import pytest
 from conftest import run_rule
 
 from profilecheck.checks.accessibility import AccessibilityParams, AccessibilityRule
-from profilecheck.contrast import background_of, contrast_ratio, is_large_text
-from profilecheck.limits import DEFAULT_LIMITS
-from profilecheck.model import Finding
+from profilecheck.checks.accessibility.contrast import background_of, contrast_ratio, is_large_text
+from profilecheck.core.limits import DEFAULT_LIMITS
+from profilecheck.core.model import Finding
 from profilecheck.readers import read_document
-from profilecheck.readers.pdf_tags import parse_object, read_structure
-from profilecheck.sniff import sniff
+from profilecheck.readers.pdf.tags import parse_object, read_structure
+from profilecheck.readers.sniffer import sniff
 
 CORPUS_PDF = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "pdf"
 A4 = (595.28, 841.89)

@@ -6,7 +6,7 @@ import dataclasses
 import os
 import pickle
 
-from profilecheck.cache import (
+from profilecheck.batch.cache import (
     Cache,
     CachedFileResult,
     FileRow,
@@ -15,7 +15,7 @@ from profilecheck.cache import (
     path_neutral,
     result_key,
 )
-from profilecheck.model import Box, FileResult, Finding, Location, Part, Severity, Status
+from profilecheck.core.model import Box, FileResult, Finding, Location, Part, Severity, Status
 
 
 def _result(path: str) -> FileResult:

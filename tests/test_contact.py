@@ -7,12 +7,21 @@ from pathlib import Path
 import pytest
 from conftest import make_pdf, run_json, run_rule
 
+from profilecheck.analyses import ocr
+from profilecheck.analyses.phones import find_phones
 from profilecheck.checks.contact import ContactRule
-from profilecheck.contacts import ocr
-from profilecheck.contacts.emails import find_emails
-from profilecheck.contacts.names import Lexicon, find_names
-from profilecheck.contacts.phones import find_phones
-from profilecheck.model import Box, Document, Format, Page, Part, PlacedImage, Severity, TextSpan
+from profilecheck.checks.contact.emails import find_emails
+from profilecheck.checks.contact.names import Lexicon, find_names
+from profilecheck.core.model import (
+    Box,
+    Document,
+    Format,
+    Page,
+    Part,
+    PlacedImage,
+    Severity,
+    TextSpan,
+)
 
 ALE_PARAMS = {
     "generic-phones": ["0303-70 30 00"],
@@ -199,8 +208,8 @@ def test_word_footer_finding_names_its_part():
 def test_real_docx_footer(tmp_path):
     import docx
 
-    from profilecheck.limits import DEFAULT_LIMITS
-    from profilecheck.readers.docx import read_docx
+    from profilecheck.core.limits import DEFAULT_LIMITS
+    from profilecheck.readers.word.reader import read_docx
 
     path = tmp_path / "brev.docx"
     word = docx.Document()

@@ -19,11 +19,11 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from PIL import Image
 
-from profilecheck.errors import ReadError
-from profilecheck.limits import DEFAULT_LIMITS, Limits
-from profilecheck.model import Format, Part, TextSpan
-from profilecheck.readers.docx import read_docx
-from profilecheck.readers.ooxml import NS
+from profilecheck.core.errors import ReadError
+from profilecheck.core.limits import DEFAULT_LIMITS, Limits
+from profilecheck.core.model import Format, Part, TextSpan
+from profilecheck.readers.ooxml.package import NS
+from profilecheck.readers.word.reader import read_docx
 
 CORPUS = Path(__file__).parents[1].parent / "shared/corpus/docx"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import make_pdf, run_cli, run_json
 
-from profilecheck.config import Settings, load_settings
-from profilecheck.engine import Engine, compile_rules
-from profilecheck.errors import UsageError
-from profilecheck.profile import load_profile
+from profilecheck.core.errors import UsageError
+from profilecheck.engine.engine import Engine, compile_rules
+from profilecheck.profile.config import Settings, load_settings
+from profilecheck.profile.loading import load_profile
 
 OLD_NUMBER = "Ring oss på 0303-33 00 00."
 
@@ -160,8 +160,8 @@ def test_message_placeholders_do_not_clash_with_report_arguments():
     import inspect
     import string
 
-    from profilecheck import plugins
-    from profilecheck.ruletype import Report
+    from profilecheck.engine import registry as plugins
+    from profilecheck.engine.ruletype import Report
 
     reserved = set(inspect.signature(Report.__call__).parameters) - {"self", "message_values"}
     for point in plugins.available().values():

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from profilecheck.config import Settings
-from profilecheck.engine import Engine
-from profilecheck.profile import load_profile
+from profilecheck.engine.engine import Engine
+from profilecheck.profile.config import Settings
+from profilecheck.profile.loading import load_profile
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MANIFEST = FIXTURES / "manifest.toml"

@@ -12,7 +12,16 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from profilecheck.model import Box, FileResult, Finding, Location, Part, RunResult, Severity, Status
+from profilecheck.core.model import (
+    Box,
+    FileResult,
+    Finding,
+    Location,
+    Part,
+    RunResult,
+    Severity,
+    Status,
+)
 from profilecheck.reporters import Options, render
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

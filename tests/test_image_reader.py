@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from profilecheck.errors import ReadError
-from profilecheck.limits import DEFAULT_LIMITS, Limits
+from profilecheck.core.errors import ReadError
+from profilecheck.core.limits import DEFAULT_LIMITS, Limits
 from profilecheck.readers.image import read_image
 
 

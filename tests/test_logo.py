@@ -357,7 +357,7 @@ def test_each_finding_in_image_form(results):
 
 def test_word_recolour_effects(tmp_path):
     from profilecheck.checks.logo import LogoRule
-    from profilecheck.model import Box, Document, Format, Page, PlacedImage, Transform
+    from profilecheck.core.model import Box, Document, Format, Page, PlacedImage, Transform
 
     source = ROOT / "rules" / "ale" / "rules" / "logo.toml"
     table = tomllib.loads(source.read_text())

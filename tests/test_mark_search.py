@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from profilecheck import vision
-from profilecheck.mark_search import find_marks
+from profilecheck.checks.logo import vision
+from profilecheck.checks.logo.mark_search import find_marks
 
 RULES = Path(__file__).resolve().parents[1] / "rules" / "ale" / "rules"
 PNG = RULES.parent / "artwork" / "png"

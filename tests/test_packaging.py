@@ -60,7 +60,7 @@ def test_installed_wheel_finds_bundled_profile(wheel: Path, tmp_path: Path) -> N
     elsewhere.mkdir()
     environment = {**os.environ, "PYTHONPATH": str(site), "PYTHONSAFEPATH": "1"}
     script = (
-        "import profilecheck.profile as p; r = p.bundled_root(); print(r); "
+        "import profilecheck.profile.loading as p; r = p.bundled_root(); print(r); "
         "print(p.load_profile('alebyggen').chain)"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=elsewhere, env=environment,

@@ -12,7 +12,7 @@ from conftest import run_rule
 from PIL import Image
 
 from profilecheck.checks.palette import PaletteRule
-from profilecheck.colour import (
+from profilecheck.core.colour import (
     Swatch,
     delta_e,
     image_colours,
@@ -21,12 +21,12 @@ from profilecheck.colour import (
     parse_colour,
     rgb_to_lab,
 )
-from profilecheck.limits import DEFAULT_LIMITS
-from profilecheck.model import Colour, Document, Format, Page, TextSpan
-from profilecheck.params import parse_params
+from profilecheck.core.limits import DEFAULT_LIMITS
+from profilecheck.core.model import Colour, Document, Format, Page, TextSpan
+from profilecheck.profile.params import parse_params
+from profilecheck.profile.rule import Rule
 from profilecheck.readers.image import read_image
-from profilecheck.readers.pdf import read_pdf
-from profilecheck.ruletype import Rule
+from profilecheck.readers.pdf.reader import read_pdf
 
 ALE_RULES = Path(__file__).resolve().parents[1] / "rules" / "ale" / "rules"
 PALETTE = {

@@ -8,10 +8,10 @@ import pymupdf
 import pytest
 from PIL import Image
 
-from profilecheck.errors import ReadError
-from profilecheck.limits import DEFAULT_LIMITS
-from profilecheck.model import Status
-from profilecheck.readers.pdf import placement_transform, read_pdf
+from profilecheck.core.errors import ReadError
+from profilecheck.core.limits import DEFAULT_LIMITS
+from profilecheck.core.model import Status
+from profilecheck.readers.pdf.reader import placement_transform, read_pdf
 
 
 def _png(width=40, height=20, colour=(255, 0, 0)) -> bytes:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from profilecheck.cli import main
-from profilecheck.errors import UsageError
-from profilecheck.profile import bundled_root, load_profile
+from profilecheck.cli.main import main
+from profilecheck.core.errors import UsageError
+from profilecheck.profile.loading import bundled_root, load_profile
 
 TEXT_RULE = """type = "text"
 [[params.forbidden]]

@@ -16,14 +16,14 @@ import pymupdf
 import pytest
 from click.testing import CliRunner
 
-from profilecheck.cli import main
-from profilecheck.config import Settings
-from profilecheck.engine import Engine
-from profilecheck.model import Status
-from profilecheck.profile import load_profile
-from profilecheck.scan import ScanOptions, scan
-from profilecheck.walk import WalkOptions, _Globs, walk_entries
-from profilecheck.workers import Limits
+from profilecheck.batch.scan import ScanOptions, scan
+from profilecheck.batch.walk import WalkOptions, _Globs, walk_entries
+from profilecheck.batch.workers import Limits
+from profilecheck.cli.main import main
+from profilecheck.core.model import Status
+from profilecheck.engine.engine import Engine
+from profilecheck.profile.config import Settings
+from profilecheck.profile.loading import load_profile
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 OLD_NUMBER = "Ring 0303-33 00 00"

@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from conftest import make_pdf
 
-from profilecheck.model import Format
-from profilecheck.sniff import OLE2_MAGIC, sniff
+from profilecheck.core.model import Format
+from profilecheck.readers.sniffer import OLE2_MAGIC, sniff
 
 
 @pytest.mark.parametrize("name", ["report.fuzz", "REPORT.Pdf", "no-extension", "letter.docx"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import make_pdf
 
-from profilecheck.config import Settings
-from profilecheck.engine import Engine
-from profilecheck.profile import load_profile
+from profilecheck.engine.engine import Engine
+from profilecheck.profile.config import Settings
+from profilecheck.profile.loading import load_profile
 
 RULE = """
 type = "text"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from profilecheck.checks.palette import PaletteRule
-from profilecheck.params import parse_params
-from profilecheck.ruletype import Rule
-from profilecheck.tokens import TokenError, load_tokens, parse_tokens
+from profilecheck.profile.params import parse_params
+from profilecheck.profile.rule import Rule
+from profilecheck.profile.tokens import TokenError, load_tokens, parse_tokens
 
 ALE_TOKENS = Path(__file__).resolve().parents[1] / "fixtures" / "tokens" / "ale-tokens.json"
 

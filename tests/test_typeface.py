@@ -9,9 +9,9 @@ import pytest
 from conftest import run_rule
 
 from profilecheck.checks.typeface import TypefaceRule, family_of
-from profilecheck.limits import DEFAULT_LIMITS
-from profilecheck.model import Document, Font, Format, Page, TextSpan
-from profilecheck.readers.pdf import read_pdf
+from profilecheck.core.limits import DEFAULT_LIMITS
+from profilecheck.core.model import Document, Font, Format, Page, TextSpan
+from profilecheck.readers.pdf.reader import read_pdf
 
 ALE_RULES = Path(__file__).resolve().parents[1] / "rules" / "ale" / "rules"
 ALE = {"families": ["Arial", "Georgia", "Calibri"], "replacement": "Arial"}
@@ -122,7 +122,9 @@ def test_embedded_allowed_font_in_pdf_passes(tmp_path: Path) -> None:
 def test_real_docx_direct_formatting(tmp_path: Path) -> None:
     docx = pytest.importorskip("docx")
     try:
-        from profilecheck.readers.docx import read_docx  # written concurrently by another helper
+        from profilecheck.readers.word.reader import (
+            read_docx,  # written concurrently by another helper
+        )
     except ImportError:
         pytest.skip("the docx reader is not there yet")
     word = docx.Document()

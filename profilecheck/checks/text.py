@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from profilecheck import codes
-from profilecheck.contacts.phones import national_digits
-from profilecheck.model import Document
-from profilecheck.params import ParamProblem
-from profilecheck.ruletype import Report, Rule, RuleType
-from profilecheck.textindex import PageText, document_text
+from profilecheck.analyses.phones import national_digits
+from profilecheck.analyses.textindex import PageText, document_text
+from profilecheck.core import codes
+from profilecheck.core.model import Document
+from profilecheck.engine.ruletype import Report, RuleType
+from profilecheck.profile.params import ParamProblem
+from profilecheck.profile.rule import Rule
 
 PHONE_LIKE = re.compile(r"\+?\(?\d[\d\s\-/().]{4,}\d")
 

@@ -22,10 +22,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from profilecheck.model import Document, Format, TextSpan
-from profilecheck.params import ParamProblem
-from profilecheck.ruletype import Report, Rule, RuleType
-from profilecheck.tokens import TokenError, load_tokens
+from profilecheck.core.model import Document, Format, TextSpan
+from profilecheck.engine.ruletype import Report, RuleType
+from profilecheck.profile.params import ParamProblem
+from profilecheck.profile.rule import Rule
+from profilecheck.profile.tokens import TokenError, load_tokens
 
 SUBSET = re.compile(r"^[A-Z]{6}\+")
 POSTSCRIPT_SUFFIX = re.compile(r"(PSMT|MT|PS)$")

@@ -6,21 +6,21 @@ loads PyMuPDF and checking a PDF never loads python-docx.
 
 from __future__ import annotations
 
-from profilecheck.errors import ReadError
-from profilecheck.limits import DEFAULT_LIMITS, Limits
-from profilecheck.model import Document, Format, Status
-from profilecheck.sniff import Sniffed, sniff
+from profilecheck.core.errors import ReadError
+from profilecheck.core.limits import DEFAULT_LIMITS, Limits
+from profilecheck.core.model import Document, Format, Status
+from profilecheck.readers.sniffer import Sniffed, sniff
 
 __all__ = ["Sniffed", "read_document", "sniff"]
 
 
 def read_document(path: str, sniffed: Sniffed, limits: Limits = DEFAULT_LIMITS) -> Document:
     if sniffed.format is Format.PDF:
-        from profilecheck.readers.pdf import read_pdf
+        from profilecheck.readers.pdf.reader import read_pdf
 
         return read_pdf(path, limits)
     if sniffed.format is Format.DOCX:
-        from profilecheck.readers.docx import read_docx
+        from profilecheck.readers.word.reader import read_docx
 
         return read_docx(path, limits)
     if sniffed.format is Format.IMAGE:

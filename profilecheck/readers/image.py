@@ -6,9 +6,9 @@ from typing import Any
 
 from PIL import Image
 
-from profilecheck.errors import ReadError
-from profilecheck.limits import Limits
-from profilecheck.model import Box, Document, Format, Metadata, Page, Part, PlacedImage, Status
+from profilecheck.core.errors import ReadError
+from profilecheck.core.limits import Limits
+from profilecheck.core.model import Box, Document, Format, Metadata, Page, Part, PlacedImage, Status
 from profilecheck.readers.pixels import open_image, to_display_rgb
 
 ASSUMED_DPI = 72.0

@@ -8,9 +8,9 @@ from typing import Any
 
 from PIL import Image, ImageOps
 
-from profilecheck.errors import ReadError
-from profilecheck.limits import DEFAULT_LIMITS
-from profilecheck.model import Status
+from profilecheck.core.errors import ReadError
+from profilecheck.core.limits import DEFAULT_LIMITS
+from profilecheck.core.model import Status
 
 # Pillow's own bomb check warns at half this and raises above it; we raise at our limit.
 Image.MAX_IMAGE_PIXELS = DEFAULT_LIMITS.max_image_pixels

@@ -18,12 +18,12 @@ import io
 from dataclasses import dataclass, field
 from functools import cache
 
-from profilecheck import codes
-from profilecheck.i18n import SEVERITY_LABELS, STATUS_LABELS, label, translator
-from profilecheck.model import Box, FileResult, Finding, Format, RunResult, Severity, Status
+from profilecheck.core import codes
+from profilecheck.core.model import Box, FileResult, Finding, Format, RunResult, Severity, Status
+from profilecheck.engine.score import file_passed, scores, worst_checks
 from profilecheck.reporters import Options, display_path
+from profilecheck.reporters.i18n import SEVERITY_LABELS, STATUS_LABELS, label, translator
 from profilecheck.reporters.rulehelp import rule_help
-from profilecheck.score import file_passed, scores, worst_checks
 
 MAX_PICTURES = 200  # page thumbnails per report
 MAX_PICTURES_PER_FILE = 20

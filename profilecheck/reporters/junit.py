@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from profilecheck import codes
-from profilecheck.model import FileResult, Finding, RunResult, Status
+from profilecheck.core import codes
+from profilecheck.core.model import FileResult, Finding, RunResult, Status
 from profilecheck.reporters import Options, display_path
 
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

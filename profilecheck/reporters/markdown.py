@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from profilecheck.i18n import SEVERITY_LABELS, STATUS_LABELS, label, translator
-from profilecheck.model import FileResult, Finding, RunResult, Severity
+from profilecheck.core.model import FileResult, Finding, RunResult, Severity
+from profilecheck.engine.score import file_passed, scores, worst_checks
 from profilecheck.reporters import Options, display_path
-from profilecheck.score import file_passed, scores, worst_checks
+from profilecheck.reporters.i18n import SEVERITY_LABELS, STATUS_LABELS, label, translator
 
 MAX_CHARS = 60_000
 MAX_FINDINGS_PER_FILE = 50

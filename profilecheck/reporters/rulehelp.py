@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from profilecheck import codes
-from profilecheck.model import Severity
+from profilecheck.core import codes
+from profilecheck.core.model import Severity
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def _check(name: str) -> codes.Check:
 @cache
 def _docstrings_by_finding() -> dict[str, tuple[str, ...]]:
     """Finding name -> docstrings of installed rule types that declare it (broken ones skipped)."""
-    from profilecheck import plugins
+    from profilecheck.engine import registry as plugins
 
     found: dict[str, list[str]] = {}
     for type_name in sorted(plugins.available()):

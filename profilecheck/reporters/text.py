@@ -6,8 +6,8 @@ from collections import Counter
 
 import click
 
-from profilecheck import codes
-from profilecheck.model import FileResult, Finding, RunResult, Severity, Status
+from profilecheck.core import codes
+from profilecheck.core.model import FileResult, Finding, RunResult, Severity, Status
 from profilecheck.reporters import Options, display_path
 
 SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -75,7 +75,7 @@ def _statistics(run: RunResult, options: Options) -> list[str]:
 
 
 def _summary(run: RunResult, options: Options) -> str:
-    from profilecheck.i18n import STATUS_LABELS, label, translator
+    from profilecheck.reporters.i18n import STATUS_LABELS, label, translator
 
     _ = translator(run.lang)
     summary = run.summary()

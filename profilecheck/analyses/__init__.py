@@ -1,0 +1,1 @@
+"""Analyses of a document shared by several rule types: its text, OCR of its pixels, phone numbers."""

@@ -1,0 +1,325 @@
+"""Rule type `accessibility`: what DOS-lagen (2018:1937, via EN 301 549 / WCAG 2.1 AA) asks of
+a published PDF or Word document.
+
+    type = "accessibility"
+    [params]
+    exempt-before = ""     # e.g. "2018-09-23": documents created earlier are not checked
+
+Passes: a tagged PDF (/StructTreeRoot and /MarkInfo /Marked true) with /Lang sv-SE, a title
+shown in the viewer's title bar (/DisplayDocTitle true), /Alt on every /Figure, real text and
+black body text on white. Fails: an untagged PDF, no /Lang, no title or a title the viewer is
+not told to show, a /Figure without /Alt or /ActualText, a page that is a scan without a text
+layer, light grey #AAAAAA body text on white (2.3:1 < 4.5:1). Word: language on the text, a
+title in the core properties, alt text on every non-decorative image, headings in heading
+styles rather than bold body paragraphs. Image files are not checked by this rule.
+
+Decisions worth knowing:
+- An untagged PDF gets `pdf-untagged` only, not also `image-alt-missing` per image: without
+  tags there is nowhere to put alt text, and tagging the PDF is the fix for both.
+- Contrast is measured against what is actually behind each span. Where vector content
+  settles it (nothing under the span, or solid fills covering it) no pixels are needed;
+  otherwise (images, gradients, partial shapes) the page is rendered once at `contrast-dpi`,
+  the logo rule's resolution, so the cached render serves both, and the background is the
+  commonest colour of the span's box that is not the text colour. One finding per colour pair
+  per page.
+- The logotype is exempt (WCAG 1.4.3): a span whose whole text is one of `logo-texts` ("Ale
+  kommun") and that sits within `logo-margin` points of an image or graphic is not measured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from profilecheck.checks.accessibility.contrast import (
+    Measured,
+    is_large_text,
+    page_contrasts,
+    to_hex,
+    word_contrast,
+)
+from profilecheck.core.model import Box, Document, Format, Page, Part, TextSpan
+from profilecheck.engine.ruletype import Report, RuleType
+from profilecheck.profile.params import ParamProblem
+from profilecheck.profile.rule import Rule
+
+CONTRAST_ANALYSIS = "accessibility:text-contrast:{dpi}"
+
+
+@dataclass
+class AccessibilityParams:
+    exempt_before: str = ""  # ISO date; off when empty
+    normal_ratio: float = 4.5
+    large_ratio: float = 3.0
+    large_size: float = 18.0
+    large_bold_size: float = 14.0
+    contrast_dpi: int = 100  # the logo rule's render resolution: one render serves both
+    contrast_max_pages: int = 100  # pages rendered for contrast at most; the rest: white only
+    logo_texts: list[str] = field(default_factory=lambda: ["Ale kommun"])
+    logo_margin: float = 12.0  # points
+    scanned_cover: float = 0.5  # share of the page covered by images to count as a scan
+    require_display_title: bool = True
+
+
+MESSAGES = {
+    "pdf-untagged": {
+        "en": "The PDF is not tagged ({reason}): screen readers cannot follow its structure",
+        "sv": "PDF-filen är inte taggad ({reason}): skärmläsare kan inte följa strukturen",
+    },
+    "language-missing": {
+        "en": "The document language is not set, so text is read with the wrong voice",
+        "sv": "Dokumentets språk är inte angivet, så texten läses upp med fel röst",
+    },
+    "title-missing": {"en": "{reason}", "sv": "{reason}"},
+    "image-alt-missing": {
+        "en": "An image has no alternative text ({image})",
+        "sv": "En bild saknar alternativtext ({image})",
+    },
+    "text-contrast-low": {
+        "en": "Text contrast {ratio}:1 is below {limit}:1: {colour} on {background} "
+        "(“{sample}”, {count} span(s))",
+        "sv": "Textkontrasten {ratio}:1 är lägre än {limit}:1: {colour} på {background} "
+        "(”{sample}”, {count} textbit(ar))",
+    },
+    "scanned-without-text": {
+        "en": "Page(s) {pages} are scanned images without text: run OCR or publish the original",
+        "sv": "Sida/sidor {pages} är inskannade bilder utan text: kör OCR eller publicera "
+        "originalet",
+    },
+    "headings-not-marked": {
+        "en": "{count} paragraph(s) look like headings but use no heading style",
+        "sv": "{count} stycke(n) ser ut som rubriker men har ingen rubrikformatmall",
+    },
+}
+REASONS = {
+    "no-tree": {"en": "no structure tree", "sv": "inget strukturträd"},
+    "not-marked": {"en": "not marked as tagged", "sv": "inte markerad som taggad"},
+    "no-title": {
+        "en": "The document has no title in its properties",
+        "sv": "Dokumentet saknar titel i egenskaperna",
+    },
+    "not-displayed": {
+        "en": "The title is not shown: the viewer shows the file name (set DisplayDocTitle)",
+        "sv": "Titeln visas inte: visaren visar filnamnet (sätt DisplayDocTitle)",
+    },
+}
+
+
+def reason(key: str, report: Report) -> str:
+    return report.text(REASONS[key])
+
+
+class AccessibilityRule(RuleType):
+    """Checks what DOS-lagen (WCAG 2.1 AA) asks of published documents.
+
+    PDF: tagged, language, title shown in the title bar, alt text on figures, no page that is a
+    scan without text. Word: language on the text, title in the properties, alt text on images
+    (decorative ones are exempt), headings in heading styles. Both: text contrast at least
+    4.5:1, or 3:1 for large text (18 pt, or 14 pt bold), measured against what lies behind the
+    text; the logotype is exempt. With `exempt-before` set, older documents are not checked.
+    """
+
+    name = "accessibility"
+    emits = (
+        "pdf-untagged",
+        "language-missing",
+        "title-missing",
+        "image-alt-missing",
+        "text-contrast-low",
+        "scanned-without-text",
+        "headings-not-marked",
+    )
+    Params = AccessibilityParams
+    messages = MESSAGES
+
+    @classmethod
+    def validate(cls, params: AccessibilityParams, rule: Rule) -> list[ParamProblem]:
+        problems = []
+        if params.exempt_before and _date(params.exempt_before) is None:
+            problems.append(ParamProblem("params.exempt-before", "expected a date: YYYY-MM-DD"))
+        if params.normal_ratio < 1 or params.large_ratio < 1:
+            problems.append(ParamProblem("params.normal-ratio", "ratios run from 1 to 21"))
+        if not 0 < params.scanned_cover <= 1:
+            problems.append(ParamProblem("params.scanned-cover", "expected a share in (0, 1]"))
+        if params.contrast_dpi <= 0:
+            problems.append(ParamProblem("params.contrast-dpi", "must be positive"))
+        return problems
+
+    def check(self, document: Document, report: Report) -> None:
+        if document.format not in (Format.PDF, Format.DOCX) or self.exempt(document):
+            return
+        if document.format is Format.PDF:
+            self.check_pdf(document, report)
+        else:
+            self.check_word(document, report)
+        self.check_contrast(document, report)
+
+    def exempt(self, document: Document) -> bool:
+        limit = _date(self.params.exempt_before)
+        created = _date(document.metadata.created or "")
+        return limit is not None and created is not None and created < limit
+
+    def check_pdf(self, document: Document, report: Report) -> None:
+        metadata = document.metadata
+        if not metadata.tagged:
+            tree = metadata.extra.get("struct_tree", False)
+            report(
+                "pdf-untagged",
+                part=Part.DOCUMENT,
+                reason=reason("not-marked" if tree else "no-tree", report),
+            )
+        if not metadata.language:
+            report("language-missing", part=Part.DOCUMENT)
+        if not metadata.title:
+            report("title-missing", part=Part.DOCUMENT, reason=reason("no-title", report))
+        elif self.params.require_display_title and not metadata.display_title:
+            report("title-missing", part=Part.DOCUMENT, reason=reason("not-displayed", report))
+        if metadata.tagged:
+            for number, figure in enumerate(_figures(document), start=1):
+                if not figure.get("alt"):
+                    label = f"/{figure.get('type') or 'Figure'} #{number}"
+                    report(
+                        "image-alt-missing", page=figure.get("page"), part=Part.IMAGE, image=label
+                    )
+        scanned = [p.number for p in document.pages if self.is_scan(p)]
+        if scanned:
+            report(
+                "scanned-without-text",
+                page=scanned[0],
+                part=Part.BODY,
+                pages=_ranges(scanned),
+                measured={"value": len(scanned), "limit": 0},
+            )
+
+    def is_scan(self, page: Page) -> bool:
+        """No text on the page, and images cover at least `scanned-cover` of it."""
+        if page.box.area <= 0 or page.spans:
+            return False
+        return _covered(page.box, [image.box for image in page.images]) >= self.params.scanned_cover
+
+    def check_word(self, document: Document, report: Report) -> None:
+        metadata = document.metadata
+        if not metadata.language and not any(span.language for span in document.spans()):
+            report("language-missing", part=Part.DOCUMENT)
+        if not metadata.title:
+            report("title-missing", part=Part.DOCUMENT, reason=reason("no-title", report))
+        for image in document.images():
+            if not image.alt_text and not image.decorative:
+                report("image-alt-missing", part=image.part, image=image.name or "image")
+        fake = metadata.extra.get("fake_headings") or 0
+        count = len(fake) if isinstance(fake, (list, tuple)) else int(fake)
+        if count > 0:
+            report("headings-not-marked", part=Part.DOCUMENT, count=count)
+
+    def check_contrast(self, document: Document, report: Report) -> None:
+        key = CONTRAST_ANALYSIS.format(dpi=self.params.contrast_dpi)
+        measured = document.analysis(key, self.measure)
+        groups: dict[tuple, list[Measured]] = {}
+        for item in measured:
+            limit = self.limit(item.span)
+            if round(item.ratio, 2) >= limit or self.is_logo(document, item.span):
+                continue
+            pair = (item.span.page, to_hex(item.span.colour.rgb), to_hex(item.background), limit)
+            groups.setdefault(pair, []).append(item)
+        for (page, colour, background, limit), items in groups.items():
+            worst = min(items, key=lambda m: m.ratio)
+            report(
+                "text-contrast-low",
+                page=page,
+                box=worst.span.box,
+                part=worst.span.part,
+                measured={"value": round(worst.ratio, 2), "limit": limit},
+                ratio=f"{worst.ratio:.2f}",
+                limit=f"{limit:g}",
+                colour=colour,
+                background=background,
+                sample=_sample(worst.span.text),
+                count=len(items),
+            )
+
+    def measure(self, document: Document) -> list[Measured]:
+        if document.format is not Format.PDF:
+            return [m for span in document.spans() if (m := word_contrast(span)) is not None]
+        out: list[Measured] = []
+        for index, page in enumerate(document.pages):
+            may_render = index < self.params.contrast_max_pages
+            out += page_contrasts(page, self.params.contrast_dpi, may_render)
+        return out
+
+    def limit(self, span: TextSpan) -> float:
+        params = self.params
+        large = is_large_text(span.size, span.bold, params.large_size, params.large_bold_size)
+        return params.large_ratio if large else params.normal_ratio
+
+    def is_logo(self, document: Document, span: TextSpan) -> bool:
+        """A span that reads as the logotype's name and sits next to an image or graphic."""
+        if " ".join(span.text.split()).casefold() not in self.logo_texts:
+            return False
+        if span.box is None or not document.paginated:
+            return True
+        page = document.pages[span.page - 1] if 0 < span.page <= len(document.pages) else None
+        if page is None:
+            return False
+        near = span.box.expanded(self.params.logo_margin)
+        return _any_intersects(
+            near,
+            [i.box for i in page.images] + [p.box for p in page.paints if p.operation != "text"],
+        )
+
+    @property
+    def logo_texts(self) -> set[str]:
+        return {" ".join(text.split()).casefold() for text in self.params.logo_texts}
+
+
+def _figures(document: Document) -> list[dict]:
+    """Figures of the structure tree, walked on first use (the PDF reader leaves a loader)."""
+    extra = document.metadata.extra
+    if "figures" not in extra and callable(extra.get("load_structure")):
+        extra.update(extra.pop("load_structure")())
+    figures = extra.get("figures")
+    return figures if isinstance(figures, list) else []
+
+
+def _covered(page: Box, boxes: list[Box], cells: int = 32) -> float:
+    """Share of `page` covered by the union of `boxes`, on a coarse grid (overlaps count once)."""
+    if not boxes or page.area <= 0:
+        return 0.0
+    step_x, step_y = page.width / cells, page.height / cells
+    hit = 0
+    for row in range(cells):
+        y = page.y0 + (row + 0.5) * step_y
+        for column in range(cells):
+            x = page.x0 + (column + 0.5) * step_x
+            hit += any(b.x0 <= x <= b.x1 and b.y0 <= y <= b.y1 for b in boxes)
+    return hit / (cells * cells)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> "1–3, 5"."""
+    out: list[str] = []
+    start = previous = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        out.append(f"{start}–{previous}" if previous > start else str(start))
+        if number is not None:
+            start = previous = number
+    return ", ".join(out)
+
+
+def _any_intersects(box: Box, others: Iterable[Box]) -> bool:
+    return any(box.intersects(other) for other in others)
+
+
+def _sample(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,158 @@
+"""WCAG 2.1 contrast: relative luminance, contrast ratio, and what lies behind a piece of text.
+
+Colours are sRGB triples in 0..1. `background_of` looks at rendered pixels (an RGB uint8 array)
+around a text span and returns the colour the text is read against: the commonest colour among
+the pixels that are not the text's own colour, so glyph pixels and their anti-aliased edges do
+not count as background.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from profilecheck.core.model import Box, Page, Paint, TextSpan
+
+if TYPE_CHECKING:
+    import numpy as np
+
+RGB = tuple[float, float, float]
+WHITE: RGB = (1.0, 1.0, 1.0)
+
+# Pixels closer than this (Euclidean, 0..255 per channel) to the text colour are taken as glyph.
+GLYPH_DISTANCE = 40.0
+# Background pixels are grouped in bins of this many levels per channel before taking the mode.
+BIN = 16
+
+
+def _linear(channel: float) -> float:
+    if channel <= 0.04045:
+        return channel / 12.92
+    return ((channel + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(rgb: RGB) -> float:
+    r, g, b = (_linear(min(max(c, 0.0), 1.0)) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: RGB, second: RGB) -> float:
+    """(L1 + 0.05) / (L2 + 0.05) with L1 the lighter: 1.0 (none) to 21.0 (black on white)."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def is_large_text(size: float, bold: bool, large: float = 18.0, large_bold: float = 14.0) -> bool:
+    """WCAG's large text: at least 18 pt, or at least 14 pt and bold."""
+    return size >= large or (bold and size >= large_bold)
+
+
+def to_hex(rgb: RGB) -> str:
+    return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02X}" for c in rgb)
+
+
+def background_of(region: np.ndarray, text: RGB) -> RGB:
+    """The dominant colour of `region` (H x W x 3, uint8) that is not the text colour.
+
+    When every pixel is (near) the text colour the text is invisible against its background,
+    so the text colour itself is returned and the contrast comes out as 1:1.
+    """
+    import numpy as np
+
+    pixels = region.reshape(-1, region.shape[-1])[:, :3].astype(np.int32)
+    if not len(pixels):
+        return WHITE
+    ink = np.array([round(c * 255) for c in text], dtype=np.int32)
+    distance = np.sqrt(((pixels - ink) ** 2).sum(axis=1))
+    behind = pixels[distance > GLYPH_DISTANCE]
+    if not len(behind):
+        return text
+    bins = behind // BIN
+    keys = (bins[:, 0] * 4096 + bins[:, 1] * 64 + bins[:, 2]).astype(np.int64)
+    values, counts = np.unique(keys, return_counts=True)
+    chosen = behind[keys == values[counts.argmax()]]
+    mean = chosen.mean(axis=0) / 255.0
+    return (float(mean[0]), float(mean[1]), float(mean[2]))
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """A text span, the colour measured behind it and the WCAG ratio between the two."""
+
+    span: TextSpan
+    background: RGB
+    ratio: float
+
+
+def page_contrasts(page: Page, dpi: int, may_render: bool = True) -> list[Measured]:
+    """Every coloured text span of `page` with the background it is read against.
+
+    Where the background is certain from the vector content (nothing under the span: the white
+    page; only solid fills that cover the whole span: the last of them) no render is needed.
+    Otherwise the page is rendered once at `dpi` (cached on the page, so a logo rule rendering
+    at the same resolution reuses it) and each span's background is read from its box. Spans
+    that need a render when `may_render` is False, or that cannot be rendered, are left out.
+    """
+    spans = [s for s in page.spans if s.colour and s.colour.rgb and s.box and s.box.area > 0]
+    if not spans:
+        return []
+    images = [image.box for image in page.images]
+    paints = [paint for paint in page.paints if paint.operation != "text"]
+    render = None
+    measured = []
+    for span in spans:
+        text = span.colour.rgb  # type: ignore[union-attr]
+        background = flat_background(span.box, images, paints)  # type: ignore[arg-type]
+        if background is None:
+            if render is None and may_render and page.can_render:
+                try:
+                    render = page.render(dpi)
+                except Exception:  # a page MuPDF cannot draw: measure only what needs no render
+                    may_render = False
+            region = crop(render, span.box, dpi) if render is not None else None  # type: ignore[arg-type]
+            if region is None:
+                continue
+            background = background_of(region, text)
+        measured.append(Measured(span, background, contrast_ratio(text, background)))
+    return measured
+
+
+def flat_background(box: Box, images: list[Box], paints: list[Paint]) -> RGB | None:
+    """The background known without rendering, or None when only pixels can tell."""
+    if any(box.intersects(image) for image in images):
+        return None
+    background = WHITE
+    for paint in paints:
+        if not box.intersects(paint.box):
+            continue
+        rgb = paint.colour.rgb
+        covers = (
+            paint.box.x0 <= box.x0
+            and paint.box.y0 <= box.y0
+            and paint.box.x1 >= box.x1
+            and paint.box.y1 >= box.y1
+        )
+        if paint.operation != "fill" or not covers or rgb is None:
+            return None
+        background = rgb
+    return background
+
+
+def crop(render: np.ndarray, box: Box, dpi: float) -> np.ndarray | None:
+    scale = dpi / 72
+    height, width = render.shape[:2]
+    x0, y0 = max(int(box.x0 * scale), 0), max(int(box.y0 * scale), 0)
+    x1, y1 = min(math.ceil(box.x1 * scale), width), min(math.ceil(box.y1 * scale), height)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    return render[y0:y1, x0:x1]
+
+
+def word_contrast(span: TextSpan) -> Measured | None:
+    """Word text against its highlight, else its shading, else the white page (no render)."""
+    if span.colour is None or span.colour.rgb is None:
+        return None  # "auto" colour: Word picks black or white against the background
+    behind = span.highlight or span.shading
+    background = behind.rgb if behind is not None and behind.rgb is not None else WHITE
+    return Measured(span, background, contrast_ratio(span.colour.rgb, background))

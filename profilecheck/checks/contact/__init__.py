@@ -1,0 +1,265 @@
+"""Rule type `contact`: every document names a person to contact, with a phone or an e-mail.
+
+    [params]
+    generic-phones = ["0303-70 30 00"]      # Kontaktcenter: fine, but not a named person
+    generic-emails = ["kommun@ale.se"]
+    kontaktcenter-only = "warn"             # accept | warn | fail
+    accepted-domains = ["ale.se"]
+    [[params.outdated]]
+    number = "0303-33 00 00"
+
+Passes: "Handläggare: Anna Svensson, 0303-70 31 24, anna.svensson@ale.se".
+Fails: a letter whose only contact is "Kontaktcenter 0303-70 30 00" (`contact-missing`, as a
+warning by default); "Kontaktperson: Anna Svensson" without phone or e-mail, or a number no name
+goes with (`contact-incomplete`); "Ring 0303-33 00 00" or "anna@gmail.com" (`contact-outdated`).
+Text comes from the text layer (PDF text; Word body, headers, footers, tables, text boxes) and,
+for pages without a text layer and images, from Tesseract OCR. Where OCR is needed but not
+installed, the document is reported as not checked (`contact-unchecked`), never as passing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from profilecheck.analyses import ocr
+from profilecheck.analyses.phones import Phone, find_phones, national_digits
+from profilecheck.checks.contact.blocks import Finder, PageContacts, personal_email_name
+from profilecheck.checks.contact.emails import Email
+from profilecheck.checks.contact.labels import label_pattern
+from profilecheck.checks.contact.names import Lexicon, fold
+from profilecheck.checks.contact.texts import ContactText, collect_texts
+from profilecheck.core.model import Document, Severity
+from profilecheck.engine.ruletype import Report, RuleType
+from profilecheck.profile.params import ParamProblem
+from profilecheck.profile.rule import Rule
+
+
+@dataclass
+class OutdatedNumber:
+    number: str
+    description: str = ""
+    suggestion: str | None = None
+
+
+@dataclass
+class ContactParams:
+    generic_phones: list[str] = field(default_factory=list)
+    generic_emails: list[str] = field(default_factory=list)
+    generic_name: str = "Kontaktcenter"
+    # Formats that must name a contact; the others are not checked for contacts at all (no OCR
+    # of every photo on a shared drive just to find none).
+    required_in: list[Literal["pdf", "docx", "image"]] = field(
+        default_factory=lambda: ["pdf", "docx", "image"]
+    )
+    kontaktcenter_only: Literal["accept", "warn", "fail"] = "warn"
+    accepted_domains: list[str] = field(default_factory=list)  # empty: any domain
+    outdated: list[OutdatedNumber] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # added to the built-in labels
+    generic_words: list[str] = field(default_factory=list)
+    given_names: list[str] = field(default_factory=list)
+    surnames: list[str] = field(default_factory=list)
+    region: str = "SE"
+    ocr: bool = True
+    ocr_languages: str = "swe+eng"
+    ocr_timeout: float = 60.0
+    ocr_max_pages: int = 4  # pages without a text layer read per document
+    ocr_max_images: int = 2  # images on pages with text, read only when no contact is found
+
+
+TEXTS = {
+    "nothing": {"en": "no contact details at all", "sv": "inga kontaktuppgifter alls"},
+    "only": {"en": "only {name}: {details}", "sv": "endast {name}: {details}"},
+    "no-details": {
+        "en": "“{name}” has no phone number or e-mail address",
+        "sv": "”{name}” saknar telefonnummer och e-postadress",
+    },
+    "no-name": {
+        "en": "“{detail}” goes with no named person",
+        "sv": "”{detail}” hör inte till någon namngiven person",
+    },
+    "old-number": {"en": "a number no longer in use", "sv": "ett nummer som inte används"},
+    "domain": {
+        "en": "outside the accepted domains: {domains}",
+        "sv": "utanför godkända domäner: {domains}",
+    },
+    "no-ocr": {
+        "en": "{what}: no text layer, and OCR (tesseract) is not available",
+        "sv": "{what}: inget textlager, och OCR (tesseract) finns inte",
+    },
+    "ocr-failed": {
+        "en": "{what}: no text layer, and OCR could not read it",
+        "sv": "{what}: inget textlager, och OCR kunde inte läsa det",
+    },
+    "image": {"en": "the image", "sv": "bilden"},
+    "document": {"en": "the document", "sv": "dokumentet"},
+    "page": {"en": "page {number}", "sv": "sidan {number}"},
+}
+
+
+class ContactRule(RuleType):
+    """Finds contact blocks (label, person's name, phone, e-mail) in all text of a document.
+
+    Passes when a named person is given with a phone number or e-mail address. Reports
+    `contact-missing` when no person is named (a Kontaktcenter-only document is accepted,
+    warned or failed as the profile chooses), `contact-incomplete` for a labelled name without
+    phone or e-mail and for a number or address that goes with nobody (Kontaktcenter's own
+    details excepted), `contact-outdated` for numbers the profile lists as old and e-mail
+    addresses outside its accepted domains, and `contact-unchecked` (info) when text exists only
+    as pixels and OCR is not installed.
+    """
+
+    name = "contact"
+    emits = ("contact-missing", "contact-incomplete", "contact-outdated", "contact-unchecked")
+    Params = ContactParams
+    messages = {
+        "contact-missing": {
+            "en": "No named contact person ({found})",
+            "sv": "Ingen namngiven kontaktperson ({found})",
+        },
+        "contact-incomplete": {
+            "en": "Incomplete contact: {detail}",
+            "sv": "Ofullständig kontakt: {detail}",
+        },
+        "contact-outdated": {
+            "en": "Outdated contact detail “{match}” ({description})",
+            "sv": "Inaktuell kontaktuppgift ”{match}” ({description})",
+        },
+        "contact-unchecked": {
+            "en": "Contact details could not be checked: {reason}",
+            "sv": "Kontaktuppgifter kunde inte kontrolleras: {reason}",
+        },
+    }
+
+    @classmethod
+    def validate(cls, params: ContactParams, rule: Rule) -> list[ParamProblem]:
+        problems = []
+        numbers = [("generic-phones", n) for n in params.generic_phones]
+        numbers += [("outdated", o.number) for o in params.outdated]
+        for key, number in numbers:
+            if [p.raw for p in find_phones(number, params.region)] != [number.strip()]:
+                problems.append(ParamProblem(f"params.{key}", f"not a phone number: {number!r}"))
+        for address in params.generic_emails:
+            if "@" not in address:
+                problems.append(ParamProblem("params.generic-emails", f"not an e-mail: {address}"))
+        return problems
+
+    def __init__(self, rule: Rule, params: ContactParams) -> None:
+        super().__init__(rule, params)
+        lexicon = Lexicon(
+            extra_given=frozenset(fold(n) for n in params.given_names),
+            extra_surnames=frozenset(fold(n) for n in params.surnames),
+            extra_generic=frozenset(w.lower() for w in params.generic_words),
+        )
+        self.finder = Finder(
+            lexicon=lexicon,
+            labels=label_pattern(params.labels),
+            generic_phones=frozenset(national_digits(n) for n in params.generic_phones),
+            generic_emails=frozenset(a.strip().lower() for a in params.generic_emails),
+            region=params.region,
+        )
+        self.outdated = {national_digits(o.number): o for o in params.outdated}
+        self.ocr = ocr.OcrSettings(params.ocr_languages, params.ocr_timeout)
+
+    def check(self, document: Document, report: Report) -> None:
+        if document.format.value not in self.params.required_in:
+            return
+        texts, unread = collect_texts(document, self.params, self.ocr, self._named)
+        found = [(text, self.finder.page(text.page.text)) for text in texts]
+        self._outdated(found, report)
+        self._incomplete(found, report)
+        contacts = [c for _, result in found for c in result.contacts]
+        if contacts or self._email_names(found):
+            return
+        if unread:
+            what = ", ".join(say(report, kind, number=str(n)) for kind, n in sorted(unread)[:5])
+            reason = "no-ocr" if not (self.params.ocr and ocr.available()) else "ocr-failed"
+            report("contact-unchecked", reason=say(report, reason, what=what))
+            return
+        self._missing(found, report)
+
+    def _named(self, text: ContactText) -> bool:
+        """Whether a text already names a contact (OCR of images stops at the first one)."""
+        return bool(self.finder.page(text.page.text).contacts)
+
+    def _email_names(self, found: list[tuple[ContactText, PageContacts]]) -> list[str]:
+        lexicon = self.finder.lexicon
+        names = (personal_email_name(e, lexicon) for _, r in found for e in r.emails)
+        return [n for n in names if n]
+
+    def _missing(self, found: list[tuple[ContactText, PageContacts]], report: Report) -> None:
+        generic = [d for _, r in found for d in r.unnamed if self.finder.generic(d)]
+        if not generic:
+            report("contact-missing", found=say(report, "nothing"))
+            return
+        if self.params.kontaktcenter_only == "accept":
+            return
+        details = ", ".join(dict.fromkeys(shown(d) for d in generic))
+        text, _ = next((t, r) for t, r in found if set(r.unnamed) & set(generic))
+        first = generic[0]
+        report(
+            "contact-missing",
+            page=text.page.page,
+            box=text.page.box_between(first.start, first.end),
+            part=text.part_at(first.start),
+            found=say(report, "only", name=self.params.generic_name, details=details),
+            severity=Severity.WARNING if self.params.kontaktcenter_only == "warn" else None,
+        )
+
+    def _incomplete(self, found: list[tuple[ContactText, PageContacts]], report: Report) -> None:
+        for text, result in found:
+            for contact in result.contacts:
+                if contact.how == "label" and not contact.details:
+                    self._at(report, "contact-incomplete", text, contact.name.start,
+                             contact.name.end,
+                             detail=say(report, "no-details", name=contact.name.text))  # fmt: skip
+            for detail in result.unnamed:
+                if self.finder.generic(detail) or self._is_outdated(detail):
+                    continue
+                if self._personal(detail):
+                    continue
+                self._at(report, "contact-incomplete", text, detail.start, detail.end,
+                         detail=say(report, "no-name", detail=shown(detail)))  # fmt: skip
+
+    def _personal(self, detail: Phone | Email) -> bool:
+        return isinstance(detail, Email) and personal_email_name(detail, self.finder.lexicon)
+
+    def _outdated(self, found: list[tuple[ContactText, PageContacts]], report: Report) -> None:
+        domains = [d.lower().lstrip("@.") for d in self.params.accepted_domains]
+        for text, result in found:
+            for phone in result.phones:
+                old = self.outdated.get(phone.national)
+                if old is None:
+                    continue
+                self._at(report, "contact-outdated", text, phone.start, phone.end,
+                         suggestion=old.suggestion, match=phone.raw,
+                         description=old.description or say(report, "old-number"))  # fmt: skip
+            for email in result.emails:
+                if domains and not email.in_domains(domains):
+                    self._at(report, "contact-outdated", text, email.start, email.end,
+                             match=email.raw,
+                             description=say(report, "domain", domains=", ".join(domains)))  # fmt: skip
+
+    def _is_outdated(self, detail: Phone | Email) -> bool:
+        if isinstance(detail, Phone):
+            return detail.national in self.outdated
+        domains = [d.lower().lstrip("@.") for d in self.params.accepted_domains]
+        return bool(domains) and not detail.in_domains(domains)
+
+    @staticmethod
+    def _at(report: Report, name: str, text: ContactText, start: int, end: int, **values):
+        report(
+            name,
+            page=text.page.page,
+            box=text.page.box_between(start, end),
+            part=text.part_at(start),
+            **values,
+        )
+
+
+def shown(detail: Phone | Email) -> str:
+    return detail.raw if isinstance(detail, Phone) else detail.address
+
+
+def say(report: Report, key: str, **values: str) -> str:
+    return report.text(TEXTS[key], **values)

@@ -1,0 +1,337 @@
+"""Rule type `logo`: find every use of the vapen and the logotype and judge each one.
+
+A rule file names the artwork versions, which background each is for, and the limits:
+
+    [params]
+    mark = "../artwork/png/vapen-colour-print.png"
+    min-width-mm = 20
+    [[params.versions]]
+    name = "vapen-white"
+    file = "../artwork/png/vapen-white-print.png"
+    background = "dark"
+
+Passes: the colour vapen, 25 mm wide, upright and unstretched on a white first page with room
+around it. Fails: no logo on the first page (logo-missing), a logo stretched 10 % (logo-distorted),
+turned 15° or mirrored (logo-rotated), hue-shifted or greyed by Word (logo-recoloured), the white
+version on white paper (logo-wrong-version), 8 mm wide (logo-too-small), text 1 mm from it
+(logo-clear-space; in image files: a line of text or the picture's edge by its pixels), cropped
+by a fifth in Word, running off the page, with a headline printed over it or a sticker over its
+side (logo-cropped). Every use found is also reported as logo-found with its measurements.
+
+Images placed in PDFs and Word files are recognised from their pixels and measured from their
+placement, without rendering; logos drawn as vector paths, inside photos or on scans are found on
+a page render (only where the profile requires a logo and nothing was found by structure).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from profilecheck.checks.logo import surroundings
+from profilecheck.checks.logo.params import LogoParams
+from profilecheck.checks.logo.uses import Use, find_uses
+from profilecheck.core.model import MM_PER_PT, Document, Format, Page
+from profilecheck.engine.ruletype import Report, RuleType
+from profilecheck.profile.params import ParamProblem
+from profilecheck.profile.rule import Rule
+
+A4_AREA_PT = 595.0 * 842.0
+
+
+class LogoRule(RuleType):
+    """Finds the vapen and logotype and checks that each use is correct.
+
+    logo-found (info) reports every use with version, size in mm, aspect ratio and rotation.
+    Failures: logo-missing, logo-distorted (aspect off by more than the tolerance),
+    logo-rotated (rotated by the tolerance or more, or mirrored), logo-recoloured (ΔE2000 to the
+    nearest version above the limit, or Word recolour effects), logo-wrong-version (positive
+    version on a dark background or negative on a light one), logo-too-small (the shield narrower
+    than the minimum), logo-clear-space (text, graphics, images or the page edge inside the band
+    of clear space around the logo), logo-cropped (a placed logo image cropped into its drawing,
+    running off the page, or painted over; a mark found by pixels with the charges hidden along
+    one side), logo-recombined (the bare vapen with name-sized text where the logotype has its
+    name), logo-separated (the bare vapen where the profile says `vapen-alone = "forbidden"`).
+    Where the logo is required but a picture there could not be decoded (EMF, WMF, broken),
+    logo-unchecked (info) is reported instead of logo-missing.
+    """
+
+    name = "logo"
+    emits = (
+        "logo-found",
+        "logo-missing",
+        "logo-distorted",
+        "logo-rotated",
+        "logo-recoloured",
+        "logo-too-small",
+        "logo-clear-space",
+        "logo-wrong-version",
+        "logo-cropped",
+        "logo-separated",
+        "logo-recombined",
+        "logo-unchecked",
+    )
+    Params = LogoParams
+    heavy = True
+    messages = {
+        "logo-found": {
+            "en": "Logo found: {version}, {width} wide, aspect {aspect}, rotation {rotation}°",
+            "sv": "Logotyp hittad: {version}, {width} bred, proportion {aspect}, rotation {rotation}°",
+        },
+        "logo-missing": {
+            "en": "The logo is missing {where}",
+            "sv": "Logotypen saknas {where_sv}",
+        },
+        "logo-distorted": {
+            "en": "The logo is distorted: aspect ratio {value} (allowed ±{limit})",
+            "sv": "Logotypen är förvrängd: proportionerna {value} (tillåtet ±{limit})",
+        },
+        "logo-rotated": {
+            "en": "The logo is {how}",
+            "sv": "Logotypen är {how_sv}",
+        },
+        "logo-recoloured": {
+            "en": "The logo's colours were changed ({how})",
+            "sv": "Logotypens färger är ändrade ({how_sv})",
+        },
+        "logo-too-small": {
+            "en": "The logo is too small: {value} (minimum {limit})",
+            "sv": "Logotypen är för liten: {value} (minst {limit})",
+        },
+        "logo-clear-space": {
+            "en": "{what} inside the logo's clear space ({value} of {limit} shield widths)",
+            "sv": "{what_sv} inom logotypens frizon ({value} av {limit} sköldbredder)",
+        },
+        "logo-wrong-version": {
+            "en": "{version} on a {background} background: use {better}",
+            "sv": "{version} på {background_sv} bakgrund: använd {better}",
+        },
+        "logo-cropped": {
+            "en": "The logo is cut off or covered: {how}",
+            "sv": "Logotypen är beskuren eller skymd: {how_sv}",
+        },
+        "logo-separated": {
+            "en": "The vapen is used without the name {logotype_name}",
+            "sv": "Vapnet används utan namnet {logotype_name}",
+        },
+        "logo-recombined": {
+            "en": "The vapen is combined with text: {how}",
+            "sv": "Vapnet är kombinerat med text: {how_sv}",
+        },
+        "logo-unchecked": {
+            "en": "No logo found {where}, but a picture could not be examined ({what}): "
+            "the logo is not checked",
+            "sv": "Ingen logotyp hittad {where_sv}, men en bild kunde inte undersökas ({what}): "
+            "logotypen är inte kontrollerad",
+        },
+    }
+
+    @classmethod
+    def validate(cls, params: LogoParams, rule: Rule) -> list[ParamProblem]:
+        problems = []
+        files = [("params.mark", params.mark)]
+        files += [(f"params.versions[{i}].file", v.file) for i, v in enumerate(params.versions)]
+        for key, name in files:
+            if not (rule.folder / name).is_file():
+                problems.append(ParamProblem(key, f"artwork file not found: {name}"))
+        if not params.versions:
+            problems.append(ParamProblem("params.versions", "name at least one artwork version"))
+        return problems
+
+    def check(self, document: Document, report: Report) -> None:
+        uses = document.analysis(
+            f"logo-uses:{self.rule.label}", lambda doc: find_uses(doc, self.params, self.folder)
+        )
+        for use in uses:
+            _judge(use, self.params, document, report)
+        self._missing(document, uses, report)
+
+    @property
+    def folder(self) -> Path:
+        return self.rule.folder
+
+    def _missing(self, document: Document, uses: list[Use], report: Report) -> None:
+        required = self.params.required
+        if document.format is Format.IMAGE:
+            required = "anywhere" if self.params.required_in_images else "nowhere"
+        if required == "nowhere" or not document.pages:
+            return
+        pages = {use.page for use in uses}
+        if required == "anywhere" or (required == "first-page" and not document.paginated):
+            if not uses:
+                _absent(report, document.pages, None, "in the document", "i dokumentet")
+            return
+        wanted = [1] if required == "first-page" else [p.number for p in document.pages]
+        for number in wanted:
+            if number not in pages:
+                page = document.pages[number - 1]
+                _absent(report, [page], number, f"on page {number}", f"på sida {number}")
+
+
+def _absent(report: Report, pages: list[Page], number: int | None, where: str, where_sv: str):
+    """logo-missing, unless a picture there could not be looked at (an EMF or WMF logo in Word,
+    a broken image): then the logo is unchecked, which is not the same as absent. (On a page
+    that can be rendered the search saw every picture the renderer could draw.)"""
+    unseen = [
+        image
+        for page in pages
+        if not page.can_render
+        for image in page.images
+        if not image.pixel_width
+    ]
+    if unseen:
+        report(
+            "logo-unchecked",
+            page=number,
+            where=where,
+            where_sv=where_sv,
+            what=unseen[0].name or "a picture",
+            measured={"pictures_not_examined": len(unseen)},
+        )
+        return
+    report(
+        "logo-missing",
+        page=number,
+        where=where,
+        where_sv=where_sv,
+        measured={"value": 0, "limit": 1},
+    )
+
+
+def _judge(use: Use, params: LogoParams, document: Document, report: Report) -> None:
+    where = {"page": use.page, "box": use.box, "part": use.part}
+    width_mm = None if use.mark_width_pt is None else use.mark_width_pt * MM_PER_PT
+    logo_mm = use.box.width * MM_PER_PT
+    report(
+        "logo-found",
+        **where,
+        version=use.version,
+        width=f"{logo_mm:.1f} mm" if width_mm is not None else f"{use.mark_width_px:.0f} px",
+        aspect=f"{use.aspect:.3f}",
+        rotation=f"{use.rotation:.1f}",
+        measured={
+            "version": use.version,
+            "layout": use.kind,
+            "source": use.source,
+            "width_mm": round(logo_mm, 2) if width_mm is not None else None,
+            "shield_width_mm": None if width_mm is None else round(width_mm, 2),
+            "shield_width_px": round(use.mark_width_px, 1),
+            "aspect_ratio": round(use.aspect, 4),
+            "rotation": round(use.rotation, 2),
+            "mirrored": use.mirrored,
+            "delta_e": round(use.delta_e, 2),
+        },
+    )
+    _geometry(use, params, where, report)
+    _colours(use, params, where, report)
+    _size(use, params, document, where, report)
+    surroundings.cut_off(use, document, where, report)
+    surroundings.clear_space(use, params, document, where, report)
+    if document.format is not Format.IMAGE:
+        surroundings.combination(use, params, document, where, report)
+
+
+def _geometry(use: Use, params: LogoParams, where: dict, report: Report) -> None:
+    off = abs(use.aspect - 1)
+    if off > params.aspect_tolerance:
+        limit = params.aspect_tolerance
+        report(
+            "logo-distorted",
+            **where,
+            value=f"{use.aspect:.3f}",
+            limit=f"{limit:.0%}",
+            suggestion="Skala logotypen proportionerligt / Scale the logo proportionally",
+            measured={"value": round(use.aspect, 4), "limit": limit},
+        )
+    if abs(use.rotation) >= params.rotation_tolerance or use.mirrored:
+        turned = f"rotated {use.rotation:.1f}°"
+        turned_sv = f"roterad {use.rotation:.1f}°"
+        if use.mirrored:
+            turned, turned_sv = f"mirrored and {turned}", f"spegelvänd och {turned_sv}"
+        report(
+            "logo-rotated",
+            **where,
+            how=turned,
+            how_sv=turned_sv,
+            measured={
+                "value": round(use.rotation, 2),
+                "mirrored": use.mirrored,
+                "limit": params.rotation_tolerance,
+            },
+        )
+
+
+def _colours(use: Use, params: LogoParams, where: dict, report: Report) -> None:
+    if use.effects or use.delta_e > params.recolour_delta_e:
+        effects = ", ".join(use.effects)
+        measured_en = f"ΔE2000 {use.delta_e:.1f} from {use.version}"
+        measured_sv = f"ΔE2000 {use.delta_e:.1f} mot {use.version}"
+        report(
+            "logo-recoloured",
+            **where,
+            how=f"Word effects: {effects}" if effects else measured_en,
+            how_sv=f"Word-effekter: {effects}" if effects else measured_sv,
+            suggestion=f"Använd originalfilen / Use the original artwork ({use.version})",
+            measured={
+                "value": round(use.delta_e, 2),
+                "limit": params.recolour_delta_e,
+                "effects": list(use.effects),
+            },
+        )
+        return
+    version = next(v for v in params.versions if v.name == use.version)
+    lightness = use.background_lightness
+    if version.background == "any" or lightness is None:
+        return
+    dark = lightness < params.dark_below_lightness
+    if dark == (version.background == "dark"):
+        return
+    wanted = "dark" if dark else "light"
+    others = [v.name for v in params.versions if v.background in (wanted, "any")]
+    better = _closest_name(use.version, others)
+    report(
+        "logo-wrong-version",
+        **where,
+        better=better,
+        suggestion=better,
+        version=use.version,
+        background="dark" if dark else "light",
+        background_sv="mörk" if dark else "ljus",
+        measured={
+            "value": round(lightness, 1),
+            "limit": params.dark_below_lightness,
+            "version_for": version.background,
+        },
+    )
+
+
+def _closest_name(name: str, others: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, others, n=1, cutoff=0.0)
+    return close[0] if close else ", ".join(others)
+
+
+def _size(use: Use, params: LogoParams, document: Document, where: dict, report: Report) -> None:
+    if use.mark_width_pt is None:
+        if use.mark_width_px < params.min_width_px:
+            value, limit = round(use.mark_width_px), params.min_width_px
+            report(
+                "logo-too-small",
+                **where,
+                value=f"{value} px",
+                limit=f"{limit} px",
+                measured={"value": value, "limit": limit, "unit": "px"},
+            )
+        return
+    page = document.pages[use.page - 1] if use.page <= len(document.pages) else None
+    large = page is None or page.width * page.height >= 0.95 * A4_AREA_PT
+    limit = params.min_width_mm if large else params.absolute_min_width_mm
+    width = use.mark_width_pt * MM_PER_PT
+    if width < limit:
+        report(
+            "logo-too-small",
+            **where,
+            value=f"{width:.1f} mm",
+            limit=f"{limit:g} mm",
+            measured={"value": round(width, 2), "limit": limit, "unit": "mm"},
+        )

@@ -1,0 +1,442 @@
+"""Finding a mark (Ales vapen) in pixels with OpenCV, and measuring how it is drawn.
+
+Two ways in. `match_whole` asks whether a placed image *is* one of the artwork versions (a
+perceptual hash on a normalised 32×32 grayscale, then normalised cross-correlation), so an image
+embedded in a PDF or Word file is recognised without rendering. `find_marks` searches a picture
+(a page render, a photo, a scan) for the mark wherever it is: coarse normalised cross-correlation
+over a scale pyramid of a small grayscale template proposes candidates (negative peaks are
+white-on-dark marks), then ECC alignment with an affine model on a patch of the full-resolution
+image verifies each one and measures its scale in x and y (aspect), rotation and position.
+Flat heraldic art has too few keypoints at small sizes for SIFT/ORB to be reliable, and ECC
+gives the geometry directly, so no feature matcher is used.
+
+Colours are sampled in the aligned mark frame, region by region (leaf, waves, field...), and
+compared with each version's colours in ΔE2000 (profilecheck.core.colour) to name the version and
+to tell a recoloured mark.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from profilecheck.core.colour import delta_e, rgb_to_lab
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+ARTWORK_HEIGHT = 256
+REFINE_HEIGHT = 96  # the mark's height in the frame where ECC runs and colours are sampled
+OUTLINE_BAND_DIVISOR = 24  # the outline band reaches REFINE_HEIGHT / this either side
+CHARGE_BAND_DIVISOR = 32  # the charge mask reaches REFINE_HEIGHT / this beyond the charges
+WHOLE_CORRELATION = 0.8
+
+
+@dataclass
+class Version:
+    """One artwork file and where the mark (the shield) sits in it, in artwork pixels."""
+
+    name: str
+    path: Path
+    background: str  # "light", "dark" or "any"
+    rgba: Any  # np.ndarray h×w×4 uint8, maybe padded on the right (see resize_to_height)
+    aspect: float  # the drawing's width / height
+    mark: tuple[float, float, float, float]  # x, y, w, h of the mark inside the artwork
+    colours: dict[str, tuple[float, float, float] | None] = field(default_factory=dict)  # Lab
+
+    @property
+    def width(self) -> float:
+        """The drawing's width in `rgba`'s pixels (without padding)."""
+        return self.aspect * self.rgba.shape[0]
+
+    @property
+    def kind(self) -> str:
+        """ "vapen" or a logotype layout, from where the mark sits in the artwork."""
+        h, w = self.rgba.shape[:2]
+        _, _, mw, mh = self.mark
+        if mw > 0.8 * w and mh > 0.8 * h:
+            return "vapen"
+        return "horizontal" if mh > 0.8 * h else "stacked"
+
+
+@dataclass
+class MarkModel:
+    template: Any  # gray float32, REFINE_HEIGHT tall
+    width: float  # the mark's width in the template (its last column may be padding)
+    regions: dict[str, Any]  # region name -> bool mask in the template frame
+    versions: list[Version]
+    signatures: dict[str, list[tuple[int, Any]]]  # version -> [(dhash, 32×32 gray), ...]
+    logotypes: list[Version] = field(default_factory=list)  # one per layout, to read the name
+    inner: Any = None  # bool mask: inside the shield, away from its outline
+    shapes: list[Any] = field(default_factory=list)  # other versions' grays, same frame
+    silhouette: Any = None  # uint8 mask: the shield, widened a little
+    charges: Any = None  # uint8 mask: the charges and the outline, widened a little
+
+    def charges_and_field(self) -> tuple[list[str], str]:
+        """The regions the single-tone versions draw, and the lightest one (the field), which
+        they leave transparent."""
+        *charges, field_name = sorted(self.regions, key=lambda n: sum(bytes.fromhex(n[1:])))
+        return charges, field_name
+
+
+@dataclass
+class Detection:
+    """A mark found in a picture; geometry in that picture's pixels."""
+
+    quad: list[tuple[float, float]]  # the mark's corners: top-left, top-right, bottom-right, bl
+    box: tuple[float, float, float, float]  # bounding box of the whole logo (mark + name)
+    mark_width: float  # the shield's width in pixels (along its own axis)
+    aspect_change: float  # 1.0 = undistorted; > 1 wider than drawn
+    rotation: float  # degrees, counter-clockwise
+    mirrored: bool
+    score: float
+    kind: str = "vapen"
+    observed: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # Lab
+    background_lightness: float | None = None  # L* of what lies around the logo
+    covered: tuple[str, ...] = ()  # sides of the mark hidden by something over it
+
+
+# ---- artwork ----------------------------------------------------------------------------
+
+
+def load_rgba(path: Path) -> tuple[Any, float]:
+    """An artwork file as RGBA (at most ARTWORK_HEIGHT tall) and its drawing's width / height."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as image:
+        rgba = np.asarray(image.convert("RGBA"))
+    aspect = rgba.shape[1] / rgba.shape[0]
+    if rgba.shape[0] > ARTWORK_HEIGHT:  # plenty for matching; decoding print files is slow
+        rgba = resize_to_height(rgba, ARTWORK_HEIGHT)
+    return rgba.copy(), aspect
+
+
+def resize_to_height(rgba: Any, height: int) -> Any:
+    """`rgba` scaled to `height` rows in its exact proportions: rounding the width would stretch
+    the drawing by up to half a pixel (2 % of a small mark), so transparent columns are added
+    on the right until the scaled width is whole."""
+    import cv2
+    import numpy as np
+
+    h, w = rgba.shape[:2]
+    scale = height / h
+    width = max(1, math.ceil(w * scale - 1e-6))
+    padded = round(width / scale)
+    if padded > w:
+        rgba = np.concatenate([rgba, np.zeros((h, padded - w, rgba.shape[2]), rgba.dtype)], 1)
+    method = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    return cv2.resize(np.ascontiguousarray(rgba), (width, height), interpolation=method)
+
+
+def flatten(rgba: Any, background: tuple[int, int, int] = (255, 255, 255)) -> Any:
+    """RGBA over a plain background, as RGB uint8."""
+    import numpy as np
+
+    if rgba.shape[2] == 3:
+        return rgba
+    alpha = rgba[..., 3:4].astype(np.float32) / 255
+    out = rgba[..., :3].astype(np.float32) * alpha + np.float32(background) * (1 - alpha)
+    return out.round().astype(np.uint8)
+
+
+def gray(rgb: Any) -> Any:
+    import cv2
+
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+@lru_cache(maxsize=8)
+def load_model(mark_path: str, versions: tuple[tuple[str, str, str], ...]) -> MarkModel:
+    """The detection model: the mark's template and regions, each version located and sampled."""
+    import cv2
+    import numpy as np
+
+    # One thread: a scan runs a process per core, and OpenCV's own threads on these small
+    # images cost about a fifth more CPU for the same work.
+    cv2.setNumThreads(1)
+
+    mark_rgba, mark_aspect = load_rgba(Path(mark_path))
+    small = resize_to_height(mark_rgba, REFINE_HEIGHT)
+    template = gray(flatten(small)).astype(np.float32)
+    size = (template.shape[1], template.shape[0])
+    large = resize_to_height(mark_rgba, 2 * REFINE_HEIGHT)
+    regions = {
+        name: cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.7
+        for name, mask in _regions(large).items()
+    }
+    model = MarkModel(template, mark_aspect * REFINE_HEIGHT, regions, [], {})
+    opaque = (small[..., 3] > 200).astype(np.uint8)
+    model.inner = _grown(opaque, -(REFINE_HEIGHT // 16)) > 0
+    model.silhouette = _grown(opaque, 2)
+    model.charges = _charge_mask(model, opaque)
+    for name, path, background in versions:
+        rgba, aspect = load_rgba(Path(path))
+        mark = _locate(template, rgba, mark_aspect)
+        version = Version(name, Path(path), background, rgba, aspect, mark)
+        version.colours = _version_colours(version, regions, size)
+        model.versions.append(version)
+        model.signatures[name] = _signatures(rgba)
+    model.logotypes = _ink_versions(model)
+    model.shapes = _shape_templates(model, size)
+    return model
+
+
+def _charge_mask(model: MarkModel, opaque: Any) -> Any:
+    """Where the single-tone versions draw: the charges and a band along the shield's outline,
+    widened so that their edges fall inside."""
+    import numpy as np
+
+    band = max(1, REFINE_HEIGHT // OUTLINE_BAND_DIVISOR)
+    drawn = _grown(opaque, band) - _grown(opaque, -band)
+    for name in model.charges_and_field()[0]:
+        drawn |= model.regions[name].astype(np.uint8)
+    return _grown(drawn, max(1, REFINE_HEIGHT // CHARGE_BAND_DIVISOR))
+
+
+def _grown(mask: Any, steps: int) -> Any:
+    """A uint8 mask dilated by `steps` pixels, or eroded when `steps` is negative."""
+    import cv2
+    import numpy as np
+
+    grow = cv2.dilate if steps > 0 else cv2.erode
+    return grow(mask, np.ones((3, 3), np.uint8), iterations=abs(steps))
+
+
+def _shape_templates(model: MarkModel, size: tuple[int, int]) -> list[Any]:
+    """Grayscale of each single-tone vapen on white, in the template's frame: the black and white
+    versions leave the field transparent, so their own shape aligns better than the colour art."""
+    import numpy as np
+
+    shapes: list[Any] = []
+    for version in model.versions:
+        if version.kind != "vapen":
+            continue
+        shape = gray(flatten(mark_picture(version, size))).astype(np.float32)
+        if shape.std() < 20:  # the white version on white: nothing to align
+            continue
+        if all(np.abs(shape - other).mean() >= 8 for other in [model.template, *shapes]):
+            shapes.append(shape)
+    return shapes
+
+
+def _regions(small_rgba: Any) -> dict[str, Any]:
+    """Areas of one colour in the reference artwork (leaf, waves, field), eroded."""
+    import cv2
+    import numpy as np
+
+    opaque = small_rgba[..., 3] > 200
+    rgb = small_rgba[..., :3]
+    quantised = (rgb // 32).astype(np.int32)
+    keys = quantised[..., 0] * 64 + quantised[..., 1] * 8 + quantised[..., 2]
+    regions = {}
+    kernel = np.ones((3, 3), np.uint8)
+    for key in np.unique(keys[opaque]):
+        mask = ((keys == key) & opaque).astype(np.uint8)
+        eroded = cv2.erode(mask, kernel, iterations=2)
+        if eroded.sum() >= 120:
+            colour = rgb[eroded > 0].mean(axis=0)
+            regions["#" + "".join(f"{round(c):02X}" for c in colour)] = eroded > 0
+    return regions
+
+
+def _locate(template: Any, rgba: Any, mark_aspect: float) -> tuple[float, float, float, float]:
+    """Where the mark sits inside an artwork version (same drawing, unknown scale): x, y, w, h.
+    A coarse search at half size, then every whole template height near the best at full size
+    (to within half a pixel of 256)."""
+    h, w = rgba.shape[:2]
+    if abs(w / h / mark_aspect - 1) < 0.02:
+        return (0.0, 0.0, h * mark_aspect, float(h))  # the mark alone
+    half = round(h / 2)
+    near = _best_fit(template, rgba, half, range(round(0.7 * half), half + 1))[2] * 2
+    x, y, th = _best_fit(template, rgba, h, range(near - 3, near + 4))
+    return (x, y, th * mark_aspect, float(th))
+
+
+def _best_fit(template: Any, rgba: Any, height: int, sizes: range) -> tuple[float, float, int]:
+    """Of the template scaled to each of `sizes` (heights), the one that best matches `rgba`
+    scaled to `height`: its position (in `rgba`'s pixels) and height (in the scaled picture)."""
+    import cv2
+    import numpy as np
+
+    factor = height / rgba.shape[0]
+    picture = gray(flatten(resize_to_height(rgba, height), (128, 128, 128))).astype(np.float32)
+    best = (-2.0, 0, 0, 0)
+    for th in sizes:
+        tw = round(template.shape[1] * th / template.shape[0])
+        if not 0 < th <= picture.shape[0] or tw > picture.shape[1]:
+            continue
+        scaled = cv2.resize(template, (tw, th), interpolation=cv2.INTER_AREA)
+        scores = cv2.matchTemplate(picture, scaled, cv2.TM_CCOEFF_NORMED)
+        _, high, _, (x, y) = cv2.minMaxLoc(np.abs(np.nan_to_num(scores)))
+        if high > best[0]:
+            best = (high, x, y, th)
+    _, x, y, th = best
+    return x / factor, y / factor, th
+
+
+def mark_picture(version: Version, size: tuple[int, int]) -> Any:
+    """The version's mark in the template's frame (`size`, REFINE_HEIGHT tall), RGBA: scaled
+    in its exact proportions, then moved by the fraction of a pixel where it sits."""
+    import cv2
+    import numpy as np
+
+    x, y, _, h = version.mark
+    height = max(1, round(version.rgba.shape[0] * REFINE_HEIGHT / h))
+    scaled = resize_to_height(version.rgba, height)
+    scale = height / version.rgba.shape[0]
+    shift = np.float32([[1, 0, -x * scale], [0, 1, -y * scale]])
+    return cv2.warpAffine(scaled, shift, size, flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0, 0))
+
+
+def _version_colours(version: Version, regions: dict[str, Any], size: tuple[int, int]) -> dict:
+    import numpy as np
+
+    crop = mark_picture(version, size)
+    colours: dict[str, tuple[float, float, float] | None] = {}
+    for name, mask in regions.items():
+        pixels = crop[mask]
+        opaque = pixels[pixels[:, 3] > 128]
+        if len(opaque) < 0.5 * len(pixels):
+            colours[name] = None  # transparent here: the background shows through
+        else:
+            colours[name] = lab_of(np.median(opaque[:, :3], axis=0))
+    return colours
+
+
+def _ink_versions(model: MarkModel) -> list[Version]:
+    """One logotype version per layout: the one whose name has most contrast on white."""
+    chosen: dict[str, tuple[float, Version]] = {}
+    for version in model.versions:
+        if version.kind == "vapen":
+            continue
+        ink = 255 - gray(flatten(version.rgba)).mean()
+        if version.kind not in chosen or ink > chosen[version.kind][0]:
+            chosen[version.kind] = (ink, version)
+    return [version for _, version in chosen.values()]
+
+
+def lab_of(rgb: Any) -> tuple[float, float, float]:
+    return rgb_to_lab(tuple(round(float(c) / 255, 4) for c in rgb))
+
+
+# ---- whole-image matching (placed images) ------------------------------------------------
+
+
+def _signature(rgb: Any, aspect: float | None = None) -> tuple[int, Any]:
+    """dHash and a normalised 32×32 grayscale of a picture, after undoing a distortion."""
+    import cv2
+    import numpy as np
+
+    small = cv2.resize(gray(rgb), (33, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
+    bits = (small[:, 1:] > small[:, :-1]).flatten()
+    value = int("".join("1" if b else "0" for b in bits[::4]), 2)
+    patch = small[:, :32]
+    patch = (patch - patch.mean()) / (patch.std() + 1e-6)
+    return value, patch
+
+
+def _signatures(rgba: Any) -> list[tuple[int, Any]]:
+    return [_signature(flatten(rgba, bg)) for bg in ((255, 255, 255), (0, 0, 0), (128, 128, 128))]
+
+
+def match_whole(image: Image.Image, model: MarkModel, aspect_change: float = 1.0) -> tuple:
+    """(version, correlation) when the image is one of the artwork versions, else (None, 0)."""
+    import numpy as np
+
+    rgba = np.asarray(image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image)
+    height, width = rgba.shape[:2]
+    if min(height, width) < 8:
+        return None, 0.0
+    shown_aspect = width / height * aspect_change
+    has_alpha = rgba.shape[2] == 4 and rgba[..., 3].min() < 250
+    backgrounds = [(128, 128, 128)] if has_alpha else [None]
+    best: tuple[Version | None, float] = (None, 0.0)
+    for version in model.versions:
+        if abs(shown_aspect / version.aspect - 1) > 0.6:
+            continue
+        for background in backgrounds:
+            rgb = flatten(rgba, background) if background else rgba[..., :3]
+            _, patch = _signature(np.ascontiguousarray(rgb))
+            candidates = model.signatures[version.name]
+            refs = [candidates[2]] if background else candidates[:2]
+            for _, ref in refs:
+                score = float((patch * ref).mean())
+                if score > best[1]:
+                    best = (version, score)
+    if best[1] < WHOLE_CORRELATION:
+        return None, best[1]
+    return best
+
+
+def observed_colours(rgb: Any, model: MarkModel, crop: tuple[float, ...] | None = None) -> dict:
+    """Median Lab colour of each mark region in a picture that is exactly the given version."""
+    import cv2
+    import numpy as np
+
+    if crop is not None:
+        x, y, w, h = crop
+        rgb = rgb[round(y) : round(y + h), round(x) : round(x + w)]
+    size = model.template.shape[::-1]
+    small = cv2.resize(np.ascontiguousarray(rgb), size, interpolation=cv2.INTER_AREA)
+    return {name: lab_of(np.median(small[mask], axis=0)) for name, mask in model.regions.items()}
+
+
+def version_distance(version: Version, observed: dict) -> float:
+    """Mean ΔE2000 between the observed region colours and the version's opaque regions."""
+    distances = [
+        delta_e(tuple(observed[name]), colour)
+        for name, colour in version.colours.items()
+        if colour is not None and name in observed
+    ]
+    return sum(distances) / len(distances) if distances else math.inf
+
+
+def nearest_version(model: MarkModel, observed: dict, kind: str) -> tuple[Version, float]:
+    candidates = [v for v in model.versions if v.kind == kind] or model.versions
+    scored = [(version_distance(v, observed), v) for v in candidates]
+    distance, version = min(scored, key=lambda pair: pair[0])
+    return version, distance
+
+
+def drawn_margins(rgba: Any) -> tuple[float, float, float, float]:
+    """The empty border around the drawing in an image (transparent, or the plain colour of its
+    corners) on the left, top, right and bottom, as fractions of the image's size."""
+    import numpy as np
+
+    height, width = rgba.shape[:2]
+    if rgba.shape[2] == 4 and rgba[..., 3].min() < 250:
+        ink = rgba[..., 3] > 24
+    else:
+        corners = rgba[[0, 0, -1, -1], [0, -1, 0, -1], :3].astype(np.int16)
+        plain = np.median(corners, axis=0)
+        ink = np.abs(rgba[..., :3].astype(np.int16) - plain).max(axis=2) > 24
+    rows, columns = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+    if not len(rows):
+        return (0.0, 0.0, 0.0, 0.0)
+    return (
+        columns[0] / width,
+        rows[0] / height,
+        (width - 1 - columns[-1]) / width,
+        (height - 1 - rows[-1]) / height,
+    )
+
+
+def ring_lightness(rgb: Any, box: tuple[float, ...], pad: float) -> float | None:
+    """L* (median) of a ring `pad` pixels wide around a box: what the logo stands on."""
+    import numpy as np
+
+    height, width = rgb.shape[:2]
+    x0, y0 = max(0, int(box[0] - pad)), max(0, int(box[1] - pad))
+    x1, y1 = min(width, int(box[2] + pad) + 1), min(height, int(box[3] + pad) + 1)
+    mask = np.zeros((height, width), bool)
+    mask[y0:y1, x0:x1] = True
+    ix0, iy0 = max(0, int(box[0])), max(0, int(box[1]))
+    mask[iy0 : int(box[3]) + 1, ix0 : int(box[2]) + 1] = False
+    if mask.sum() < 10:
+        return None
+    luminance = gray(rgb)[mask]
+    return lab_of([np.median(luminance)] * 3)[0]

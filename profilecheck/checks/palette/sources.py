@@ -1,0 +1,171 @@
+"""Where a document's colours come from, for the palette rule: one `Use` per coloured thing.
+
+Text colours (as declared in PDFs where the reader could tell, else the spans' sRGB), vector
+fills and strokes, Word highlighting and shading, and the flat colours of graphics. The list is a
+shared document analysis, so another rule that needs the colours does not extract them again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from profilecheck.core.colour import ImageColours, image_colours
+from profilecheck.core.errors import ReadError
+from profilecheck.core.model import Box, Colour, Document, Format, Page, Part, PlacedImage
+
+JPEG_NAMES = (".jpg", ".jpeg", ".jfif")
+
+
+@dataclass(frozen=True)
+class Use:
+    colour: Colour
+    source: str  # tolerance class: "exact", "converted", "png", "jpeg"
+    what: str  # text, fill, stroke, highlight, shading, image
+    page: int
+    box: Box | None = None
+    part: Part = Part.BODY
+    text: str = ""
+    photo: bool = False
+
+    @property
+    def key(self) -> tuple:
+        components = tuple(round(c, 3) for c in self.colour.components)
+        return (self.colour.space, components, self.colour.name, self.page)
+
+    @property
+    def label(self) -> str:
+        return describe(self.colour)
+
+
+def describe(colour: Colour) -> str:
+    """'#E30613', 'cmyk(0 100 100 0) ≈ #FF0000', 'PANTONE 485 C ≈ #DA291C'."""
+    if colour.space == "rgb":
+        return colour.hex or str(colour)
+    percent = " ".join(f"{round(c * 100):g}" for c in colour.components)
+    declared = colour.name or f"{colour.space}({percent})"
+    return f"{declared} ≈ {colour.hex}" if colour.hex else declared
+
+
+def colour_uses(
+    document: Document, images: bool, min_area: float, max_pixels: int = 4_000_000
+) -> list[Use]:
+    def compute(doc: Document) -> list[Use]:
+        uses: list[Use] = []
+        for page in doc.pages:
+            uses += page_uses(doc, page)
+        return uses
+
+    uses = document.analysis("palette.vector-and-text", compute)
+    if images:
+        key = f"palette.images:{min_area}:{max_pixels}"
+        uses = uses + document.analysis(key, _images(min_area, max_pixels))
+    return uses
+
+
+def group_uses(uses: Iterable[Use]) -> list[list[Use]]:
+    """One group per colour and page, in first-use order."""
+    groups: dict[tuple, list[Use]] = {}
+    for use in uses:
+        groups.setdefault(use.key, []).append(use)
+    return list(groups.values())
+
+
+def page_uses(document: Document, page: Page) -> list[Use]:
+    uses: list[Use] = []
+    text_paints = []
+    if document.format is Format.PDF:
+        for paint in page.paints:
+            if paint.operation == "text":
+                text_paints.append(paint)
+                continue
+            source = _source(paint.colour)
+            uses.append(Use(paint.colour, source, paint.operation, page.number, paint.box))
+    uses += _text_uses(page, text_paints)
+    return uses
+
+
+def _text_uses(page: Page, text_paints: list) -> list[Use]:
+    spans = page.spans
+    uses = []
+    if text_paints:  # declared colours: name the text by the span under the paint
+        for paint in text_paints:
+            text = next((s.text for s in spans if s.box and s.box.intersects(paint.box)), "")
+            colour = paint.colour
+            uses.append(Use(colour, _source(colour), "text", page.number, paint.box, text=text))
+    for span in spans:
+        if span.colour is not None and not text_paints:
+            uses.append(_span_use(span, span.colour, "text"))
+        for what in ("highlight", "shading"):
+            colour = getattr(span, what)
+            if colour is not None:
+                uses.append(_span_use(span, colour, what))
+    return uses
+
+
+def _span_use(span: object, colour: Colour, what: str) -> Use:
+    return Use(
+        colour,
+        _source(colour),
+        what,
+        span.page,  # type: ignore[attr-defined]
+        span.box,  # type: ignore[attr-defined]
+        span.part,  # type: ignore[attr-defined]
+        span.text.strip(),  # type: ignore[attr-defined]
+    )
+
+
+def _source(colour: Colour) -> str:
+    return "exact" if colour.exact else "converted"
+
+
+def _images(min_area: float, max_pixels: int):
+    def compute(document: Document) -> list[Use]:
+        analysed: dict[str, ImageColours | None] = {}
+        uses: list[Use] = []
+        for image in document.images():
+            key = image.digest or f"{image.name}:{id(image)}"
+            if key not in analysed:
+                analysed[key] = _analyse(image, min_area, max_pixels)
+            found = analysed[key]
+            if found is not None:
+                uses += _image_uses(document, image, found)
+        return uses
+
+    return compute
+
+
+def _analyse(image: PlacedImage, min_area: float, max_pixels: int) -> ImageColours | None:
+    if image.effects:  # Word recolours the picture on display: its pixels are not what shows
+        return None
+    if image.pixel_width * image.pixel_height > max_pixels:  # photos; decoding costs seconds
+        return None
+    try:
+        return image_colours(image.pixels(), min_area=min_area)
+    except (LookupError, ReadError, OSError, ValueError):
+        return None
+
+
+def _image_uses(document: Document, image: PlacedImage, found: ImageColours) -> list[Use]:
+    source = "jpeg" if _lossy(document, image) else "png"
+    return [
+        Use(
+            Colour("rgb", rgb),
+            source,
+            "image",
+            image.page,
+            image.box,
+            image.part,
+            image.name,
+            photo=found.photo,
+        )
+        for rgb, _share in found.colours
+    ]
+
+
+def _lossy(document: Document, image: PlacedImage) -> bool:
+    if document.format is Format.IMAGE:
+        return str(document.metadata.extra.get("format", "")).upper() == "JPEG"
+    if document.format is Format.PDF:
+        return True  # the reader does not say which filter; DCT is the common case
+    return image.name.lower().endswith(JPEG_NAMES)

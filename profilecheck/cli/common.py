@@ -1,0 +1,182 @@
+"""What `check` and `scan` share: their options, settings from options, and writing reports."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from profilecheck.core.errors import UsageError
+from profilecheck.reporters import FORMATS
+
+LEVELS = ("info", "warning", "error")
+FORMAT_NAMES = tuple(FORMATS)
+
+SELECTION_OPTIONS = (
+    click.option("--profile", "profile_ref", help="Bundled profile name or profile folder."),
+    click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+    click.option("--isolated", is_flag=True, help="Ignore configuration files."),
+    click.option("--select", multiple=True, help="Finding codes, code prefixes or names to check."),
+    click.option("--extend-select", multiple=True, help="Add to the selection."),
+    click.option("--ignore", multiple=True, help="Finding codes, code prefixes or names to skip."),
+    click.option("--severity", "severities", multiple=True, metavar="NAME=LEVEL"),
+    click.option(
+        "--fail-on", type=click.Choice(LEVELS), help="Lowest severity that fails the run."
+    ),
+    click.option("--lang", help="Language of the messages (sv, en); default: the profile's."),
+    click.option("--exclude", multiple=True, help="Glob of files or folders to leave out."),
+)
+OUTPUT_OPTIONS = (
+    click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text"),
+    click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path)),
+    click.option(
+        "--report",
+        "reports",
+        multiple=True,
+        metavar="FORMAT:PATH",
+        help=f"Also write a report to a file; repeatable ({', '.join(FORMAT_NAMES)}).",
+    ),
+    click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run."),
+    click.option("--statistics", is_flag=True, help="Count findings by name instead of listing."),
+    click.option("-q", "--quiet", is_flag=True, help="Print the summary only."),
+    click.option("-v", "--verbose", is_flag=True, help="Also show info findings and notes."),
+    click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto"),
+)
+
+
+def with_options(*options: Callable) -> Callable:
+    def decorate(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def run_command(body: Callable[[], int]) -> None:
+    """Run a command body; usage, configuration and profile errors exit 2."""
+    try:
+        code = body()
+    except UsageError as error:
+        click.echo(f"profilecheck: {error}", err=True)
+        code = 2
+    sys.exit(code)
+
+
+def split(values: tuple[str, ...]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def use_colour(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def load_engine(o: dict[str, Any]) -> Any:
+    """Settings (files, then the command line), the profile and a ready engine."""
+    from profilecheck.engine.engine import Engine
+    from profilecheck.profile.config import load_settings
+    from profilecheck.profile.loading import load_profile
+
+    parse_reports(o["reports"])  # a bad --report fails before any file is checked
+    settings = _with_overrides(load_settings(o["config"], o["isolated"]), o)
+    profile = load_profile(settings.profile, settings.root if settings.source else None)
+    engine = Engine(profile, settings)
+    _print_problems(engine.problems, bool(o["verbose"]))
+    return engine
+
+
+def _with_overrides(settings: Any, o: dict[str, Any]) -> Any:
+    from profilecheck.core import codes
+
+    changes: dict[str, Any] = {}
+    for key in ("select", "extend_select", "ignore", "exclude"):
+        if o[key]:
+            changes[key] = split(o[key])
+    for option, key in (("profile_ref", "profile"), ("fail_on", "fail_on"), ("lang", "lang")):
+        if o[option]:
+            changes[key] = o[option]
+    severities = dict(settings.severity)
+    for item in split(o["severities"]):
+        name, _, level = item.partition("=")
+        if level not in LEVELS:
+            raise UsageError(f"--severity {item!r}: use NAME=info|warning|error")
+        severities[name] = level
+    changes["severity"] = severities
+    selectors = [*changes.get("select", []), *changes.get("ignore", []), *severities]
+    unknown = [s for s in selectors if not codes.is_known_selector(s)]
+    if unknown:
+        raise UsageError(f"unknown finding code or name: {', '.join(unknown)}")
+    return replace(settings, **changes)
+
+
+def _print_problems(problems: list, verbose: bool) -> None:
+    errors = [p for p in problems if p.level == "error"]
+    for problem in problems:
+        if problem.level == "error" or verbose:
+            click.echo(f"profilecheck: {problem.level}: {problem}", err=True)
+    if errors:
+        raise UsageError(f"the profile has {len(errors)} problem(s); see above")
+
+
+def parse_reports(values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """`--report html:report.html` -> [("html", Path("report.html"))]."""
+    reports = []
+    for value in values:
+        name, separator, path = value.partition(":")
+        if not separator or not path or name not in FORMATS:
+            choices = ", ".join(FORMAT_NAMES)
+            raise UsageError(f"--report {value!r}: use FORMAT:PATH with FORMAT one of {choices}")
+        reports.append((name, Path(path)))
+    return reports
+
+
+Decorate = Callable[[str, str], str]  # (format name, rendered text) -> text to write
+
+
+def write_reports(run: Any, o: dict[str, Any], decorate: Decorate | None = None) -> int:
+    """Write the main report and every `--report`; return the exit code."""
+    from profilecheck.reporters import Options, render
+
+    output: Path | None = o["output"]
+    options = Options(
+        color=use_colour(str(o["color"])) and output is None,
+        verbose=bool(o["verbose"]),
+        quiet=bool(o["quiet"]),
+        statistics=bool(o["statistics"]),
+    )
+
+    def rendered(format_name: str, chosen: Options) -> str:
+        text = render(format_name, run, chosen)
+        return decorate(format_name, text) if decorate else text
+
+    plain = replace(options, color=False, quiet=False, statistics=False)
+    for format_name, path in parse_reports(o["reports"]):
+        _write(path, rendered(format_name, plain))
+    text = rendered(str(o["output_format"]), options)
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(_encoded(text))
+        sys.stdout.flush()
+    else:
+        _write(output, text)
+    return 0 if o["exit_zero"] or not run.failed else 1
+
+
+def _encoded(text: str) -> bytes:
+    """UTF-8, with names that are not valid UTF-8 written as \\udcXX escapes: valid JSON inside
+    a string, and readable text elsewhere, instead of a UnicodeEncodeError."""
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_bytes(_encoded(text))
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}")

@@ -1,0 +1,72 @@
+"""The command line. Heavy modules are imported inside commands, so `--help` stays instant."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+import click
+
+from profilecheck import __version__
+from profilecheck.cli.common import (
+    OUTPUT_OPTIONS,
+    SELECTION_OPTIONS,
+    load_engine,
+    run_command,
+    with_options,
+    write_reports,
+)
+
+# Commands that live in their own modules, imported only when invoked.
+LAZY_COMMANDS = {
+    "scan": "profilecheck.cli.scan:scan",
+    "rules": "profilecheck.cli.rules:rules",
+    "explain": "profilecheck.cli.rules:explain",
+    "profile": "profilecheck.cli.profile:profile",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        target = LAZY_COMMANDS.get(name)
+        if target is None:
+            return None
+        module, _, attribute = target.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="profilecheck")
+def main() -> None:
+    """Check PDFs, Word documents and images against a graphic profile."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@with_options(*SELECTION_OPTIONS, *OUTPUT_OPTIONS)
+def check(paths: tuple[str, ...], **options: Any) -> None:
+    """Check files and folders against the profile."""
+    run_command(lambda: _check(paths, options))
+
+
+def _check(paths: tuple[str, ...], o: dict[str, Any]) -> int:
+    from profilecheck.batch.walk import WalkOptions, walk_entries
+    from profilecheck.suppress.waivers import apply_waiver_file
+
+    engine = load_engine(o)
+    settings = engine.settings
+    entries = walk_entries(paths, WalkOptions(exclude=tuple(settings.exclude)))
+    results = [
+        engine.walk_problem(e.path, *e.problem)
+        if e.problem
+        else engine.check_file(e.path, e.explicit)
+        for e in entries
+    ]
+    apply_waiver_file(results, settings)
+    return write_reports(engine.run_result(results), o)

@@ -1,1 +1,0 @@
-"""Sub-commands, each imported only when it runs."""

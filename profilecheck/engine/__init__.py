@@ -1,0 +1,1 @@
+"""The engine: the rule-type base class, the registry of rule types, checking a file, the score."""

@@ -1,0 +1,220 @@
+"""The engine: compile a profile's rule files into rule-type instances and check one file.
+
+It imports no rule type itself; they come from the `profilecheck.rules` entry points. Rules whose
+findings are all deselected are never instantiated, so ignoring the logo rule never loads OpenCV.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, replace
+
+from profilecheck.core import codes
+from profilecheck.core.errors import ReadError
+from profilecheck.core.limits import DEFAULT_LIMITS, Limits
+from profilecheck.core.model import (
+    Document,
+    FileResult,
+    Finding,
+    Format,
+    Location,
+    RunResult,
+    Severity,
+    Status,
+)
+from profilecheck.engine import registry as plugins
+from profilecheck.engine.ruletype import Report, RuleType, rule_severity
+from profilecheck.profile.config import Settings
+from profilecheck.profile.loading import Problem, Profile
+from profilecheck.profile.params import parse_params
+from profilecheck.profile.rule import Rule
+from profilecheck.readers import read_document, sniff
+
+BUILTIN_RULE = "profilecheck"
+
+
+@dataclass
+class ActiveRule:
+    rule: Rule
+    rule_type: type[RuleType]
+    instance: RuleType
+    emits: tuple[str, ...]
+
+
+def compile_rules(profile: Profile) -> tuple[list[ActiveRule], list[Problem]]:
+    """Instantiate every enabled rule; problems name the file and key of each mistake."""
+    active: list[ActiveRule] = []
+    problems = list(profile.problems)
+    for rule in profile.rules:
+        where = str(rule.source)
+        if not rule.type:
+            problems.append(Problem(where, "type", "is required"))
+            continue
+        try:
+            rule_type = plugins.load(rule.type)
+        except Exception as error:  # a broken plug-in must not take the run down
+            problems.append(
+                Problem(where, "type", f"rule type {rule.type!r} failed to load: {error}")
+            )
+            continue
+        if rule_type is None:
+            message = f"rule type {rule.type!r} is not installed: this rule is not active"
+            problems.append(Problem(where, "type", message, level="note"))
+            continue
+        params, param_problems = parse_params(rule_type.Params, rule.params)
+        if not param_problems:
+            param_problems = rule_type.validate(params, rule)
+        problems += [Problem(where, p.key, p.message) for p in param_problems]
+        if param_problems or not rule.enabled:
+            continue
+        instance = rule_type(rule, params)
+        active.append(ActiveRule(rule, rule_type, instance, instance.emitted()))
+    return active, problems
+
+
+class Engine:
+    def __init__(self, profile: Profile, settings: Settings, limits: Limits = DEFAULT_LIMITS):
+        self.profile = profile
+        self.settings = settings
+        self.limits = limits
+        self.lang = settings.lang or profile.language
+        compiled, self.problems = compile_rules(profile)
+        self.rules = [r for r in compiled if any(self.selected(name) for name in r.emits)]
+
+    def selected(self, name: str, extra_ignores: list[str] = ()) -> bool:
+        check = codes.CATALOGUE.get(name)
+        if check is None:
+            return False
+        chosen = [*self.settings.select, *self.settings.extend_select]
+        if not any(codes.matches(s, check) for s in chosen):
+            return False
+        return not any(codes.matches(s, check) for s in [*self.settings.ignore, *extra_ignores])
+
+    def check_file(self, path: str, explicit: bool = True) -> FileResult:
+        """Check one file. Found in a folder walk (not `explicit`), a file that is not a
+        document at all is skipped rather than reported."""
+        started = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = self._check(path, explicit)
+        result.warnings += [str(w.message) for w in caught][: self.limits.max_warnings]
+        result.seconds = round(time.perf_counter() - started, 4)
+        return self.finish(result)
+
+    def walk_problem(self, path: str, status: str, message: str) -> FileResult:
+        """The result for an entry the walk could not hand over (denied, vanished, a loop)."""
+        if status == Status.SKIPPED:
+            return FileResult(path, "unknown", Status.SKIPPED, message=message)
+        return self.finish(
+            file_problem(path, "unknown", Status(status), "unreadable-file", message)
+        )
+
+    def finish(self, result: FileResult) -> FileResult:
+        """Selection, per-file ignores and severity overrides, for results made here or
+        elsewhere (a worker, the cache)."""
+        ignores = self.settings.ignored_for(result.path)
+        kept = [self._overridden(f) for f in result.findings if self.selected(f.name, ignores)]
+        result.findings = sorted(kept, key=lambda f: f.sort_key)
+        return result
+
+    def _check(self, path: str, explicit: bool) -> FileResult:
+        try:
+            sniffed = sniff(path)
+        except OSError as error:
+            return file_problem(
+                path, "unknown", Status.UNREADABLE, "unreadable-file", _os_text(error)
+            )
+        fmt = sniffed.format.value
+        if sniffed.format is Format.UNKNOWN and not explicit:
+            message = f"not a document ({sniffed.detail})"
+            return FileResult(path=path, format=fmt, status=Status.SKIPPED, message=message)
+        try:
+            document = read_document(path, sniffed, self.limits)
+        except ReadError as error:
+            return file_problem(path, fmt, error.status, error.finding, error.message)
+        except MemoryError:
+            return file_problem(path, fmt, Status.UNREADABLE, "resource-limit", "ran out of memory")
+        except OSError as error:
+            return file_problem(path, fmt, Status.UNREADABLE, "unreadable-file", _os_text(error))
+        except Exception as error:  # the file, not the tool, is at fault; say what happened
+            return file_problem(path, fmt, Status.UNREADABLE, "unreadable-file", f"{error}")
+        with document:
+            findings = self._run_rules(document)
+            return FileResult(
+                path=path,
+                format=fmt,
+                status=Status.CHECKED,
+                findings=findings,
+                pages=len(document.pages),
+                warnings=document.warnings[: self.limits.max_warnings],
+            )
+
+    def _run_rules(self, document: Document) -> list[Finding]:
+        findings: list[Finding] = []
+        for active in self.rules:
+            report = Report(active.rule, active.rule_type, document, self.lang)
+            try:
+                active.instance.check(document, report)
+            except ReadError as error:  # e.g. an embedded image that is a decompression bomb
+                name = error.finding if error.finding in codes.CATALOGUE else "rule-failed"
+                findings.append(_finding(document.path, name, error.message, active.rule.label))
+            except MemoryError:
+                findings.append(_finding(document.path, "resource-limit", "ran out of memory"))
+            except Exception as error:
+                message = f"rule {active.rule.label} failed: {type(error).__name__}: {error}"
+                findings.append(_finding(document.path, "rule-failed", message, active.rule.label))
+            findings += report.findings
+        return findings
+
+    def run_result(self, files: list[FileResult]) -> RunResult:
+        """The result of a run over `files`, ready for the reporters."""
+        from profilecheck import __version__
+
+        return RunResult(
+            tool_version=__version__,
+            profile_name=self.profile.name,
+            profile_version=self.profile.version,
+            profile_title=self.profile.title,
+            files=files,
+            fail_on=Severity(self.settings.fail_on),
+            lang=self.lang,
+            checks=self.applicable_checks(),
+        )
+
+    def applicable_checks(self) -> dict[str, Severity]:
+        """Finding name -> severity of every check that runs: the compliance score's denominator."""
+        checks: dict[str, Severity] = {}
+        for active in self.rules:
+            for name in active.emits:
+                if self.selected(name):
+                    severity = self._severity(name, rule_severity(active.rule, name))
+                    checks[name] = max(checks.get(name, severity), severity, key=lambda s: s.rank)
+        return checks
+
+    def _overridden(self, finding: Finding) -> Finding:
+        severity = self._severity(finding.name, finding.severity)
+        return finding if severity is finding.severity else replace(finding, severity=severity)
+
+    def _severity(self, name: str, default: Severity) -> Severity:
+        """The configuration's severity for a finding name, overriding the rule files'."""
+        check = codes.CATALOGUE[name]
+        for selector, severity in self.settings.severity.items():
+            if codes.matches(selector, check):
+                return Severity(severity)
+        return default
+
+
+def file_problem(path: str, fmt: str, status: Status, name: str, message: str) -> FileResult:
+    finding = _finding(path, name, message)
+    return FileResult(path=path, format=fmt, status=status, findings=[finding], message=message)
+
+
+def _finding(path: str, name: str, message: str, rule: str = BUILTIN_RULE) -> Finding:
+    check = codes.CATALOGUE[name]
+    location = Location(path=path)
+    return Finding(check.code, name, check.severity, message, location, rule=rule)
+
+
+def _os_text(error: OSError) -> str:
+    return f"cannot open the file: {error.strerror or error}"

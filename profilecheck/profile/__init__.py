@@ -1,0 +1,1 @@
+"""Profiles as data: loading and inheritance, rule files, typed parameters, settings, tokens."""

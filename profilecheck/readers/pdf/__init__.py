@@ -1,0 +1,1 @@
+"""The PDF reader (PyMuPDF): pages, text, fonts, images, vector paint, colours, tags."""

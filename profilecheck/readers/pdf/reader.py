@@ -1,0 +1,342 @@
+"""PDF reader: PyMuPDF pages into the document model, lazily, page by page."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import pymupdf
+
+from profilecheck.core.errors import ReadError
+from profilecheck.core.limits import Limits
+from profilecheck.core.model import (
+    Box,
+    Colour,
+    Document,
+    Drawn,
+    Font,
+    Format,
+    Metadata,
+    Page,
+    Paint,
+    PlacedImage,
+    Status,
+    TextSpan,
+    Transform,
+)
+from profilecheck.readers.pdf.colours import declared_colours, paired_paths, paired_texts
+from profilecheck.readers.pixels import image_from_pixmap
+
+SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+BOLD_FLAG, ITALIC_FLAG = 16, 2
+BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+ITALIC_NAME = re.compile(r"italic|oblique", re.IGNORECASE)
+
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
+
+def strip_subset(name: str) -> str:
+    return SUBSET_PREFIX.sub("", name)
+
+
+def _open_pdf(path: str) -> Any:
+    """MuPDF takes file names as UTF-8: a name that is not (surrogate-escaped bytes on POSIX
+    shares) is opened from its bytes instead."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        with open(path, "rb") as handle:
+            return pymupdf.open(stream=handle.read(), filetype="pdf")
+    return pymupdf.open(path, filetype="pdf")
+
+
+def read_pdf(path: str, limits: Limits) -> Document:
+    pymupdf.TOOLS.reset_mupdf_warnings()
+    try:
+        pdf = _open_pdf(path)
+    except Exception as error:  # PyMuPDF raises several types for damaged files
+        reason = str(error).replace(f"'{path}'", "it")
+        raise ReadError(Status.UNREADABLE, "unreadable-file", f"not a readable PDF: {reason}")
+    try:
+        encrypted = bool(pdf.is_encrypted or (pdf.metadata or {}).get("encryption"))
+        if pdf.needs_pass and not pdf.authenticate(""):
+            raise ReadError(
+                Status.ENCRYPTED,
+                "encrypted-file",
+                "the PDF is encrypted and needs a password to open, so it cannot be checked",
+            )
+        page_count = pdf.page_count
+    except ReadError:
+        pdf.close()
+        raise
+    except Exception as error:
+        pdf.close()
+        raise ReadError(Status.UNREADABLE, "unreadable-file", f"the PDF is damaged: {error}")
+    warnings: list[str] = []
+    if page_count > limits.max_pages:
+        warnings.append(f"only the first {limits.max_pages} of {page_count} pages were checked")
+    pages = [_page(pdf, index, warnings) for index in range(min(page_count, limits.max_pages))]
+    document = Document(
+        path=path,
+        format=Format.PDF,
+        pages=pages,
+        fonts=_fonts(pdf, len(pages), warnings),
+        metadata=_metadata(pdf, encrypted),
+        warnings=warnings,
+        _close=pdf.close,
+    )
+    _keep_library_warnings(warnings, limits)
+    return document
+
+
+def _keep_library_warnings(warnings: list[str], limits: Limits) -> None:
+    text = pymupdf.TOOLS.mupdf_warnings(reset=True) or ""
+    lines = text.splitlines()
+    warnings.extend(f"mupdf: {line}" for line in lines[: limits.max_warnings])
+    if len(lines) > limits.max_warnings:
+        warnings.append(f"mupdf: {len(lines) - limits.max_warnings} more warnings not kept")
+
+
+def _page(pdf: pymupdf.Document, index: int, warnings: list[str]) -> Page:
+    try:
+        rect = pdf.load_page(index).rect
+        width, height = rect.width, rect.height
+    except Exception as error:
+        warnings.append(f"page {index + 1}: could not be loaded ({error})")
+        width, height = 0.0, 0.0
+    number = index + 1
+
+    def guarded(load: Any, what: str) -> Any:
+        def run() -> list:
+            try:
+                return load(pdf.load_page(index), number)
+            except Exception as error:
+                warnings.append(f"page {number}: could not read {what} ({error})")
+                return []
+
+        return run
+
+    return Page(
+        number=number,
+        width=width,
+        height=height,
+        _load_spans=guarded(_spans, "text"),
+        _load_images=guarded(lambda page, n: _images(pdf, page, n), "images"),
+        _load_paints=guarded(_paints, "vector graphics"),
+        _load_drawn=guarded(_drawn, "the painting order"),
+        _render=lambda dpi, clip: _render(pdf, index, dpi, clip),
+    )
+
+
+def _spans(page: pymupdf.Page, number: int) -> list[TextSpan]:
+    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+    spans = []
+    lines = (
+        line
+        for block in page.get_text("dict", flags=flags)["blocks"]
+        for line in block.get("lines", ())
+    )
+    for line_number, line in enumerate(lines):
+        for span in line["spans"]:
+            if not span["text"].strip():
+                continue
+            font = strip_subset(span["font"])
+            spans.append(
+                TextSpan(
+                    text=span["text"],
+                    font=font,
+                    size=round(span["size"], 2),
+                    bold=bool(span["flags"] & BOLD_FLAG) or bool(BOLD_NAME.search(font)),
+                    italic=bool(span["flags"] & ITALIC_FLAG) or bool(ITALIC_NAME.search(font)),
+                    colour=Colour.from_rgb_int(span["color"]),
+                    box=_box(span["bbox"], page),
+                    page=number,
+                    line=line_number,
+                )
+            )
+    return spans
+
+
+def placement_transform(matrix: tuple[float, ...], pixel_w: int, pixel_h: int) -> Transform:
+    """Rotation, mirroring and distortion of an image placed by `matrix` (PyMuPDF space)."""
+    a, b, c, d = matrix[:4]
+    rotation = -math.degrees(math.atan2(b, a))
+    rotation = round((rotation + 180) % 360 - 180, 2) + 0.0
+    printed_w, printed_h = math.hypot(a, b), math.hypot(c, d)
+    change = 1.0
+    if pixel_w and pixel_h and printed_h:
+        change = (printed_w / pixel_w) / (printed_h / pixel_h)
+    return Transform(rotation=rotation, mirrored=(a * d - b * c) < 0, aspect_ratio_change=change)
+
+
+def _images(pdf: pymupdf.Document, page: pymupdf.Page, number: int) -> list[PlacedImage]:
+    placed = []
+    for info in page.get_image_info(xrefs=True):
+        width, height, xref = info["width"], info["height"], info.get("xref", 0)
+        placed.append(
+            PlacedImage(
+                box=_box(info["bbox"], page),
+                pixel_width=width,
+                pixel_height=height,
+                page=number,
+                transform=placement_transform(
+                    tuple(pymupdf.Matrix(info["transform"]) * page.rotation_matrix), width, height
+                ),
+                name=f"xref {xref}" if xref else "inline image",
+                colour_mode=info.get("cs-name", ""),
+                digest=(info.get("digest") or b"").hex(),
+                _loader=(lambda x=xref: image_from_pixmap(pymupdf.Pixmap(pdf, x)))
+                if xref
+                else None,
+            )
+        )
+    return placed
+
+
+DRAWN_KINDS = {
+    "fill-text": "text",
+    "stroke-text": "text",
+    "fill-path": "path",
+    "stroke-path": "path",
+    "fill-image": "image",
+    "fill-imgmask": "image",
+    "fill-shade": "shade",
+}
+
+
+def _drawn(page: pymupdf.Page, number: int) -> list[Drawn]:
+    log = page.get_bboxlog()
+    return [Drawn(DRAWN_KINDS[kind], _box(rect, page)) for kind, rect in log if kind in DRAWN_KINDS]
+
+
+def _paints(page: pymupdf.Page, number: int) -> list[Paint]:
+    """Vector fills and strokes, then text colours (operation "text"), as declared where the
+    content stream could be paired with PyMuPDF's sRGB view (see pdf_colours)."""
+    drawings = page.get_drawings()
+    declared = declared_colours(page.parent, page)
+    pairs = paired_paths(declared, drawings)
+    paints = []
+    for index, drawing in enumerate(drawings):
+        box = _box(drawing["rect"], page)
+        for operation, key in (("fill", "fill"), ("stroke", "color")):
+            rgb = drawing.get(key)
+            if rgb is not None and len(rgb) == 3:
+                wanted = getattr(pairs[index], operation) if pairs else None
+                paints.append(Paint(_declared(wanted, rgb), box, number, operation))
+    return paints + _text_paints(page, number, declared)
+
+
+def _text_paints(page: pymupdf.Page, number: int, declared: Any) -> list[Paint]:
+    trace = [t for t in page.get_texttrace() if t.get("type") in (0, 1, 2)]
+    colours = paired_texts(declared, trace)
+    if colours is None:  # unpaired: the palette rule falls back to the spans' sRGB colours
+        return []
+    return [
+        Paint(_declared(colour, entry["color"]), _box(entry["bbox"], page), number, "text")
+        for colour, entry in zip(colours, trace, strict=False)
+        if colour is not None and len(entry.get("color") or ()) == 3
+    ]
+
+
+def _declared(colour: Colour | None, rgb: Any) -> Colour:
+    rgb = tuple(float(c) for c in rgb)
+    if colour is None:
+        return Colour("rgb", rgb, exact=False)
+    if colour.space == "separation":
+        return Colour(colour.space, colour.components, colour.name, True, rgb)
+    return colour
+
+
+def _box(rect: Any, page: pymupdf.Page) -> Box:
+    """A box in the page as shown: PyMuPDF gives content in unrotated coordinates."""
+    if page.rotation:
+        rect = pymupdf.Rect(rect) * page.rotation_matrix
+        rect.normalize()
+    return Box(*rect)
+
+
+def _render(pdf: pymupdf.Document, index: int, dpi: float, clip: Box | None) -> Any:
+    import numpy as np
+
+    page = pdf.load_page(index)
+    dpi = max(1, round(dpi))
+    rotated_clip = clip is not None and page.rotation
+    area = pymupdf.Rect(clip.x0, clip.y0, clip.x1, clip.y1) if clip and not rotated_clip else None
+    pix = page.get_pixmap(dpi=dpi, clip=area, alpha=False, colorspace=pymupdf.csRGB)
+    pixels = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
+    if rotated_clip:  # clips are in unrotated space: cut the shown page instead
+        scale = dpi / 72
+        top, bottom = round(clip.y0 * scale), round(clip.y1 * scale)
+        pixels = pixels[
+            max(top, 0) : bottom, max(round(clip.x0 * scale), 0) : round(clip.x1 * scale)
+        ]
+    return pixels.copy()
+
+
+def _fonts(pdf: pymupdf.Document, page_count: int, warnings: list[str]) -> list[Font]:
+    seen: dict[str, Font] = {}
+    for index in range(page_count):
+        try:
+            entries = pdf.get_page_fonts(index, full=True)
+        except Exception as error:
+            warnings.append(f"page {index + 1}: could not list fonts ({error})")
+            continue
+        for _xref, ext, kind, basefont, *_ in entries:
+            name = strip_subset(basefont)
+            if name and name not in seen:
+                embedded = ext not in ("n/a", "")
+                subset = bool(SUBSET_PREFIX.match(basefont))
+                seen[name] = Font(name=name, embedded=embedded, kind=kind, subset=subset)
+    return list(seen.values())
+
+
+def _metadata(pdf: pymupdf.Document, encrypted: bool) -> Metadata:
+    info = pdf.metadata or {}
+    catalog = _catalog_value
+    marked = catalog(pdf, "MarkInfo/Marked") == "true"
+    has_tree = catalog(pdf, "StructTreeRoot") is not None
+    return Metadata(
+        title=(info.get("title") or "").strip() or None,
+        language=catalog(pdf, "Lang"),
+        tagged=marked and has_tree,
+        display_title=catalog(pdf, "ViewerPreferences/DisplayDocTitle") == "true",
+        author=(info.get("author") or "").strip() or None,
+        created=_pdf_date(info.get("creationDate")),
+        modified=_pdf_date(info.get("modDate")),
+        producer=(info.get("producer") or "").strip() or None,
+        encrypted=encrypted,
+        extra={"marked": marked, "struct_tree": has_tree, "load_structure": _structure(pdf)},
+    )
+
+
+def _structure(pdf: pymupdf.Document) -> Any:
+    """A loader of the structure tree's figures and tags: walked only if a rule asks."""
+
+    def load() -> dict[str, Any]:
+        from profilecheck.readers.pdf.tags import read_structure
+
+        return read_structure(pdf)
+
+    return load
+
+
+def _catalog_value(pdf: pymupdf.Document, key: str) -> str | None:
+    try:
+        kind, value = pdf.xref_get_key(pdf.pdf_catalog(), key)
+    except Exception:
+        return None
+    if kind == "null":
+        return None
+    if kind == "string":
+        return value.strip() or None
+    return value
+
+
+def _pdf_date(value: str | None) -> str | None:
+    match = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", value or "")
+    if not match:
+        return None
+    year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
+    return f"{year}-{month}-{day}"

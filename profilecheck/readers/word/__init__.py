@@ -1,0 +1,1 @@
+"""The Word reader (.docx, .docm, .dotx): OOXML parts into the document model."""
