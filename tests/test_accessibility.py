@@ -12,7 +12,7 @@ from conftest import run_rule
 from profilecheck.checks.accessibility import AccessibilityParams, AccessibilityRule
 from profilecheck.checks.accessibility.contrast import background_of, contrast_ratio, is_large_text
 from profilecheck.core.limits import DEFAULT_LIMITS
-from profilecheck.core.model import Finding
+from profilecheck.core.results import Finding
 from profilecheck.readers import read_document
 from profilecheck.readers.pdf.tags import parse_object, read_structure
 from profilecheck.readers.sniffer import sniff

@@ -15,7 +15,8 @@ from profilecheck.batch.cache import (
     path_neutral,
     result_key,
 )
-from profilecheck.core.model import Box, FileResult, Finding, Location, Part, Severity, Status
+from profilecheck.core.model import Box, Part, Severity, Status
+from profilecheck.core.results import FileResult, Finding, Location
 
 
 def _result(path: str) -> FileResult:

@@ -12,16 +12,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from profilecheck.core.model import (
-    Box,
-    FileResult,
-    Finding,
-    Location,
-    Part,
-    RunResult,
-    Severity,
-    Status,
-)
+from profilecheck.core.model import Box, Part, Severity, Status
+from profilecheck.core.results import FileResult, Finding, Location, RunResult
 from profilecheck.reporters import Options, render
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -13,16 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from profilecheck.cli.main import main
-from profilecheck.core.model import (
-    Box,
-    FileResult,
-    Finding,
-    Location,
-    Part,
-    RunResult,
-    Severity,
-    Status,
-)
+from profilecheck.core.model import Box, Part, Severity, Status
+from profilecheck.core.results import FileResult, Finding, Location, RunResult
 from profilecheck.engine.score import file_score, overall_score, scores, worst_checks
 from profilecheck.reporters import Options, render
 from profilecheck.reporters import html as html_reporter

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from profilecheck.core.model import FileResult, Finding, Location
+from profilecheck.core.results import FileResult, Finding, Location
 
 SCHEMA_VERSION = 1
 DATABASE_NAME = f"scan-v{SCHEMA_VERSION}.sqlite3"

@@ -36,7 +36,8 @@ from profilecheck.batch.cache import (
 from profilecheck.batch.walk import Entry, WalkOptions, walk_entries
 from profilecheck.batch.workers import DaskExecutor, EngineSpec, Limits, ProcessExecutor, Task
 from profilecheck.core.limits import DEFAULT_LIMITS
-from profilecheck.core.model import FileResult, RunResult, Severity, Status
+from profilecheck.core.model import Severity, Status
+from profilecheck.core.results import FileResult, RunResult
 from profilecheck.engine import registry as plugins
 from profilecheck.engine.engine import Engine
 

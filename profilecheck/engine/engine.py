@@ -13,16 +13,8 @@ from dataclasses import dataclass, replace
 from profilecheck.core import codes
 from profilecheck.core.errors import ReadError
 from profilecheck.core.limits import DEFAULT_LIMITS, Limits
-from profilecheck.core.model import (
-    Document,
-    FileResult,
-    Finding,
-    Format,
-    Location,
-    RunResult,
-    Severity,
-    Status,
-)
+from profilecheck.core.model import Document, Format, Severity, Status
+from profilecheck.core.results import FileResult, Finding, Location, RunResult
 from profilecheck.engine import registry as plugins
 from profilecheck.engine.ruletype import Report, RuleType, rule_severity
 from profilecheck.profile.config import Settings

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from profilecheck.core.codes import CATALOGUE, Check
-from profilecheck.core.model import Box, Document, Finding, Location, Part, Severity
+from profilecheck.core.model import Box, Document, Part, Severity
+from profilecheck.core.results import Finding, Location
 from profilecheck.profile.params import ParamProblem
 from profilecheck.profile.rule import Rule
 

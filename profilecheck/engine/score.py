@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from profilecheck.core import codes
-from profilecheck.core.model import FileResult, RunResult, Severity, Status
+from profilecheck.core.model import Severity, Status
+from profilecheck.core.results import FileResult, RunResult
 
 WEIGHTS = {Severity.ERROR: 3, Severity.WARNING: 1, Severity.INFO: 0}
 SCORED_ZERO = (Status.UNREADABLE, Status.ENCRYPTED, Status.TIMEOUT)

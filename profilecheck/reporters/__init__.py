@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from profilecheck.core.model import RunResult
+from profilecheck.core.results import RunResult
 
 FORMATS = {
     "text": "profilecheck.reporters.text",

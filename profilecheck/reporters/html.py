@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from profilecheck.core import codes
-from profilecheck.core.model import Box, FileResult, Finding, Format, RunResult, Severity, Status
+from profilecheck.core.model import Box, Format, Severity, Status
+from profilecheck.core.results import FileResult, Finding, RunResult
 from profilecheck.engine.score import file_passed, scores, worst_checks
 from profilecheck.reporters import Options, display_path
 from profilecheck.reporters.i18n import SEVERITY_LABELS, STATUS_LABELS, label, translator

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from profilecheck.core.model import RunResult
+from profilecheck.core.results import RunResult
 from profilecheck.reporters import Options
 
 FORMAT_VERSION = 1

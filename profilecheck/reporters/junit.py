@@ -14,7 +14,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from profilecheck.core import codes
-from profilecheck.core.model import FileResult, Finding, RunResult, Status
+from profilecheck.core.model import Status
+from profilecheck.core.results import FileResult, Finding, RunResult
 from profilecheck.reporters import Options, display_path
 
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

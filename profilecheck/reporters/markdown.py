@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from profilecheck.core.model import FileResult, Finding, RunResult, Severity
+from profilecheck.core.model import Severity
+from profilecheck.core.results import FileResult, Finding, RunResult
 from profilecheck.engine.score import file_passed, scores, worst_checks
 from profilecheck.reporters import Options, display_path
 from profilecheck.reporters.i18n import SEVERITY_LABELS, STATUS_LABELS, label, translator

@@ -24,7 +24,7 @@ import os
 from typing import Any
 from urllib.parse import quote
 
-from profilecheck.core.model import Finding, RunResult
+from profilecheck.core.results import Finding, RunResult
 from profilecheck.reporters import Options, display_path
 from profilecheck.reporters.rulehelp import RuleHelp, rule_help
 

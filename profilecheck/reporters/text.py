@@ -7,7 +7,8 @@ from collections import Counter
 import click
 
 from profilecheck.core import codes
-from profilecheck.core.model import FileResult, Finding, RunResult, Severity, Status
+from profilecheck.core.model import Severity, Status
+from profilecheck.core.results import FileResult, Finding, RunResult
 from profilecheck.reporters import Options, display_path
 
 SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from profilecheck import __version__
 from profilecheck.core.errors import UsageError
-from profilecheck.core.model import Finding, RunResult
+from profilecheck.core.results import Finding, RunResult
 
 BASELINE_VERSION = 1
 GRID_PT = 5.0

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from profilecheck.core import codes
 from profilecheck.core.errors import UsageError
-from profilecheck.core.model import FileResult, Finding, Location, Status
+from profilecheck.core.model import Status
+from profilecheck.core.results import FileResult, Finding, Location
 from profilecheck.profile.config import Settings, relative_path
 
 WAIVER_FILE = "profilecheck-waivers.toml"

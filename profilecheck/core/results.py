@@ -1,0 +1,203 @@
+"""What a check produces: findings with their location, the result per file and per run.
+
+Reporters, the cache, waivers and baselines read these; nothing here knows a document format.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from profilecheck.core.model import Box, Part, Severity, Status
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    path: str
+    page: int | None = None
+    box: Box | None = None
+    part: Part | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path}
+        if self.page is not None:
+            out["page"] = self.page
+        if self.box is not None:
+            out["box_pt"] = self.box.as_list()
+            out["box_mm"] = list(self.box.in_mm())
+        if self.part is not None:
+            out["part"] = self.part.value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Location:
+        """The inverse of `as_dict` (boxes come back at its rounding)."""
+        box = data.get("box_pt")
+        part = data.get("part")
+        return cls(
+            path=data["path"],
+            page=data.get("page"),
+            box=Box(*box) if box else None,
+            part=Part(part) if part else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    location: Location
+    rule: str = ""  # the rule file it came from, e.g. "ale/contact-outdated"
+    suggestion: str | None = None
+    measured: dict[str, Any] = field(default_factory=dict)  # e.g. {"value": 12.1, "limit": 20}
+    suppressed: str | None = None  # reason, when a waiver or baseline suppresses it
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "rule": self.rule,
+            "location": self.location.as_dict(),
+        }
+        if self.suggestion:
+            out["suggestion"] = self.suggestion
+        if self.measured:
+            out["measured"] = {k: _plain(v) for k, v in self.measured.items()}
+        if self.suppressed:
+            out["suppressed"] = self.suppressed
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """The inverse of `as_dict`, e.g. for results read back from the scan cache."""
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            severity=Severity(data["severity"]),
+            message=data["message"],
+            location=Location.from_dict(data["location"]),
+            rule=data.get("rule", ""),
+            suggestion=data.get("suggestion"),
+            measured=dict(data.get("measured", {})),
+            suppressed=data.get("suppressed"),
+        )
+
+    @property
+    def sort_key(self) -> tuple:
+        box = self.location.box
+        return (
+            self.location.path,
+            self.location.page or 0,
+            (box.y0, box.x0) if box else (0.0, 0.0),
+            -self.severity.rank,
+            self.code,
+            self.message,
+        )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 3) if math.isfinite(value) else None
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Box):
+        return value.as_list()
+    return value
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    format: str
+    status: Status
+    findings: list[Finding] = field(default_factory=list)
+    pages: int = 0
+    seconds: float = 0.0
+    message: str = ""  # why the file was not checked, in plain words
+    warnings: list[str] = field(default_factory=list)  # from the libraries, capped
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path,
+            "format": self.format,
+            "status": self.status.value,
+            "pages": self.pages,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+        if self.message:
+            out["message"] = self.message
+        if self.warnings:
+            out["warnings"] = self.warnings
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileResult:
+        """The inverse of `as_dict`, e.g. for results read back from the scan cache."""
+        return cls(
+            path=data["path"],
+            format=data["format"],
+            status=Status(data["status"]),
+            findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+            pages=data.get("pages", 0),
+            message=data.get("message", ""),
+            warnings=list(data.get("warnings", [])),
+        )
+
+    @property
+    def worst(self) -> Severity | None:
+        active = [f.severity for f in self.findings if not f.suppressed]
+        return max(active, key=lambda s: s.rank, default=None)
+
+
+@dataclass(slots=True)
+class RunResult:
+    """Everything a reporter needs: reporters only read this."""
+
+    tool_version: str
+    profile_name: str
+    profile_version: str
+    profile_title: str
+    files: list[FileResult]
+    fail_on: Severity = Severity.ERROR
+    lang: str = "en"
+    # Every check that ran (finding name -> its configured severity): the denominator of the
+    # compliance score and the passing test cases of JUnit. Empty: unknown.
+    checks: dict[str, Severity] = field(default_factory=dict)
+
+    def findings(self) -> Iterator[Finding]:
+        for result in self.files:
+            yield from result.findings
+
+    @property
+    def failed(self) -> bool:
+        return any(
+            f.severity.rank >= self.fail_on.rank for f in self.findings() if not f.suppressed
+        )
+
+    def summary(self) -> dict[str, Any]:
+        statuses: dict[str, int] = {}
+        for result in self.files:
+            statuses[result.status.value] = statuses.get(result.status.value, 0) + 1
+        severities = {s.value: 0 for s in Severity}
+        rules: dict[str, int] = {}
+        suppressed = 0
+        for finding in self.findings():
+            if finding.suppressed:
+                suppressed += 1
+                continue
+            severities[finding.severity.value] += 1
+            rules[finding.name] = rules.get(finding.name, 0) + 1
+        return {
+            "files": len(self.files),
+            "statuses": statuses,
+            "findings": severities,
+            "by_name": dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "suppressed": suppressed,
+            "failed": self.failed,
+        }
