@@ -23,7 +23,7 @@ from pathlib import Path
 
 from profilecheck.batch.scan import ScanOptions, scan
 from profilecheck.batch.walk import walk_entries
-from profilecheck.batch.workers import Limits
+from profilecheck.batch.workers import ProcessLimits
 from profilecheck.engine.engine import Engine
 from profilecheck.profile.config import Settings
 from profilecheck.profile.loading import load_profile
@@ -110,7 +110,7 @@ def bench_corpus(settings: Settings) -> None:
     engine = Engine(load_profile(settings.profile), settings)
     seconds, outcomes = {}, {}
     for jobs in (1, 2):
-        options = ScanOptions(jobs=jobs, limits=Limits(timeout=120), cache_dir=None)
+        options = ScanOptions(jobs=jobs, limits=ProcessLimits(timeout=120), cache_dir=None)
         started = time.perf_counter()
         outcomes[jobs] = scan([str(CORPUS)], engine, options)
         seconds[jobs] = time.perf_counter() - started

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -49,9 +50,13 @@ def run_json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
     return done.returncode, json.loads(done.stdout)
 
 
-def run_rule(rule_type: type, table: dict, document: Any, source: Path) -> list:
+def run_rule(
+    rule_type: type, table: dict, document: Any, source: Path, words: str | None = "ale"
+) -> list:
     """The findings of one rule type with the parameters `table` (as in a rule file at
-    `source`) on a document read or built by the test, checked in-process."""
+    `source`) on a document read or built by the test, checked in-process. Messages,
+    suggestions and texts are those of the rule of this type in the profile `words` (the Ale
+    profile's rule file of the same name, else its first of the type; None: no words)."""
     from profilecheck.engine.ruletype import Report
     from profilecheck.profile.params import parse_params
     from profilecheck.profile.rule import Rule
@@ -59,7 +64,23 @@ def run_rule(rule_type: type, table: dict, document: Any, source: Path) -> list:
     params, problems = parse_params(rule_type.Params, table)
     assert not problems, problems
     rule = Rule(id=source.stem, type=rule_type.name, source=source, profile="test", params=table)
+    if words is not None:
+        given = profile_words(words, rule_type.name, source.stem)
+        rule.messages, rule.suggestions, rule.texts = given
     assert not rule_type.validate(params, rule)
     report = Report(rule, rule_type, document, "en")
     rule_type(rule, params).check(document, report)
     return report.findings
+
+
+@functools.cache
+def profile_words(profile: str, rule_type: str, rule_id: str) -> tuple[dict, dict, dict]:
+    """(messages, suggestions, texts) of a profile's rule of `rule_type`: the one named
+    `rule_id` if there is one, else the first."""
+    from profilecheck.profile.loading import load_profile
+
+    rules = [rule for rule in load_profile(profile).rules if rule.type == rule_type]
+    rule = next((r for r in rules if r.id == rule_id), rules[0] if rules else None)
+    if rule is None:
+        return {}, {}, {}
+    return rule.messages, rule.suggestions, rule.texts

@@ -11,6 +11,7 @@ from conftest import run_rule
 
 from profilecheck.checks.accessibility import AccessibilityParams, AccessibilityRule
 from profilecheck.checks.accessibility.contrast import background_of, contrast_ratio, is_large_text
+from profilecheck.core.facts import Figure, StructureTree
 from profilecheck.core.limits import DEFAULT_LIMITS
 from profilecheck.core.results import Finding
 from profilecheck.readers import read_document
@@ -139,10 +140,27 @@ def test_structure_walk_is_bounded_and_survives_loops(tmp_path):
     document = int(pdf.xref_get_key(root, "K")[1].split()[0])
     pdf.xref_set_key(document, "K", f"[{document} 0 R {root} 0 R {document} 0 R]")  # cycles
     summary = read_structure(pdf)
-    assert summary["struct_elements"] == 1 and not summary["struct_truncated"]
-    assert read_structure(pymupdf.open(accessible_pdf(tmp_path / "b.pdf", figures=(None,) * 5)), 3)[
-        "struct_truncated"
-    ]
+    assert summary.elements == 1 and not summary.truncated
+    assert read_structure(
+        pymupdf.open(accessible_pdf(tmp_path / "b.pdf", figures=(None,) * 5)), 3
+    ).truncated
+
+
+def test_structure_tree_is_typed_and_walked_once_when_first_read(tmp_path, monkeypatch):
+    import profilecheck.readers.pdf.tags as tags
+
+    path = accessible_pdf(tmp_path / "t.pdf", figures=("Karta", None))
+    walks: list[int] = []
+    walk = tags.read_structure
+    monkeypatch.setattr(tags, "read_structure", lambda pdf: walks.append(1) or walk(pdf))
+    with read_document(str(path), sniff(path), DEFAULT_LIMITS) as document:
+        tree = document.metadata.structure
+        assert isinstance(tree, StructureTree) and tree.present and tree.marked
+        assert walks == []  # the catalog facts cost no walk
+        assert tree.figures == (Figure(page=1, alt="Karta"), Figure(page=1, alt=None))
+        assert tree.tags["Figure"] == 2 and tree.tags["Document"] == 1
+        assert tree.elements == 4 and not tree.truncated and tree.error is None
+        assert walks == [1]
 
 
 def test_parse_object_reads_direct_kids_strings_and_references():
@@ -207,8 +225,8 @@ def test_background_ignores_the_glyph_pixels():
     assert background_of(np.full((4, 4, 3), 255, np.uint8), (1.0, 1.0, 1.0)) == (1.0, 1.0, 1.0)
 
 
-def contrast_pdf(tmp_path: Path, name: str, draw) -> list[Finding]:
-    return named(check(accessible_pdf(tmp_path / name, draw=draw)), "text-contrast-low")
+def contrast_pdf(tmp_path: Path, name: str, draw, **params) -> list[Finding]:
+    return named(check(accessible_pdf(tmp_path / name, draw=draw), **params), "text-contrast-low")
 
 
 def test_light_grey_text_on_white_is_low_contrast(tmp_path):
@@ -278,8 +296,9 @@ def test_logotype_text_next_to_the_vapen_is_exempt(tmp_path):
             page.insert_image(pymupdf.Rect(40, 100, 70, 136), pixmap=vapen)
         text_on(page, "Ale kommun", (0.6, 0.8, 0.6), size=12)  # pale green: 1.6:1
 
-    assert contrast_pdf(tmp_path, "logo.pdf", lambda p: draw(p, True)) == []
-    assert contrast_pdf(tmp_path, "nologo.pdf", lambda p: draw(p, False))
+    ale = {"logo_texts": ["Ale kommun"]}  # as the Ale profile's rule file gives them
+    assert contrast_pdf(tmp_path, "logo.pdf", lambda p: draw(p, True), **ale) == []
+    assert contrast_pdf(tmp_path, "nologo.pdf", lambda p: draw(p, False), **ale)
 
 
 # --- Word ---------------------------------------------------------------------------------------

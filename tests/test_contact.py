@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from conftest import make_pdf, run_json, run_rule
 
 from profilecheck.analyses import ocr
 from profilecheck.analyses.phones import find_phones
-from profilecheck.checks.contact import ContactRule
+from profilecheck.checks.contact import ContactParams, ContactRule, lexicon
 from profilecheck.checks.contact.emails import find_emails
 from profilecheck.checks.contact.names import Lexicon, find_names
 from profilecheck.core.model import (
@@ -23,7 +24,12 @@ from profilecheck.core.model import (
     TextSpan,
 )
 
+ALE_RULE = tomllib.loads(
+    (Path(__file__).resolve().parents[1] / "rules/ale/rules/contact.toml").read_text("utf-8")
+)
 ALE_PARAMS = {
+    "generic-name": ALE_RULE["params"]["generic-name"],
+    "generic-words": ALE_RULE["params"]["generic-words"],
     "generic-phones": ["0303-70 30 00"],
     "generic-emails": ["kommun@ale.se"],
     "kontaktcenter-only": "warn",
@@ -104,7 +110,7 @@ def test_name_email_agreement():
 
 def test_generic_words_are_not_people():
     text = "Kundtjänst Ale, Kontaktcenter Nödinge, Socialtjänsten, Växeln, Ale Kommun, Reception"
-    assert find_names(text, Lexicon()) == []
+    assert find_names(text, lexicon(ContactParams(generic_words=ALE_PARAMS["generic-words"]))) == []
 
 
 # --- findings -------------------------------------------------------------------------------

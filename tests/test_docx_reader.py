@@ -19,14 +19,15 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from PIL import Image
 
+from profilecheck.checks.accessibility.headings import fake_headings
 from profilecheck.core.errors import ReadError
+from profilecheck.core.facts import WordInfo
 from profilecheck.core.limits import DEFAULT_LIMITS, Limits
 from profilecheck.core.model import Format, Part, TextSpan
 from profilecheck.readers.ooxml.package import NS
 from profilecheck.readers.word.reader import read_docx
 
 CORPUS = Path(__file__).parents[1].parent / "shared/corpus/docx"
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def nsdecls(*prefixes: str) -> str:
@@ -45,6 +46,19 @@ def one_span(document, text: str) -> TextSpan:
     found = spans_with(document, text)
     assert len(found) == 1, [s.text for s in document.spans()]
     return found[0]
+
+
+def headings(document) -> list[tuple[str | None, str]]:
+    """(style name, text) of the body paragraphs in a heading style."""
+    paragraphs: dict[int, list[TextSpan]] = {}
+    for span in document.spans():
+        if span.part == Part.BODY:
+            paragraphs.setdefault(span.line, []).append(span)
+    return [
+        (spans[0].style, "".join(s.text for s in spans).strip())
+        for spans in paragraphs.values()
+        if spans[0].heading_style
+    ]
 
 
 def save(document: docx.document.Document, path: Path) -> Path:
@@ -229,7 +243,7 @@ def test_headers_and_footers_of_every_kind(tmp_path):
     assert one_span(result, "Första sidan").part == Part.HEADER
     assert one_span(result, "0303-70 30 00").part == Part.FOOTER
     assert one_span(result, "Jämn sidfot").part == Part.FOOTER
-    assert result.metadata.extra["sections"] == 2
+    assert result.metadata.word.sections == 2
 
 
 def test_first_page_header_is_not_text_when_the_section_does_not_show_it(tmp_path):
@@ -521,9 +535,22 @@ def test_core_properties_language_headings_and_fake_headings(tmp_path):
     assert meta.language == "sv-SE"
     assert meta.tagged is None
     assert meta.created and meta.created[:2] == "20"
-    assert meta.extra["headings"] == [("heading 1", "Inledning")]
-    assert meta.extra["fake_headings"] == 1
+    assert headings(result) == [("heading 1", "Inledning")]
+    assert fake_headings(result) == 1
     assert one_span(result, "brödtext").language == "sv-SE"
+
+
+def test_spans_record_their_paragraph_style_and_the_package_facts(tmp_path):
+    document = docx.Document()
+    document.core_properties.language = "sv-SE"
+    document.add_heading("Inledning", level=1)
+    document.add_paragraph("Brödtext")
+    result = read(save(document, tmp_path / "a.docx"))
+    heading, body = one_span(result, "Inledning"), one_span(result, "Brödtext")
+    assert heading.style == "heading 1" and heading.heading_style
+    assert body.style == "Normal" and not body.heading_style
+    assert result.metadata.word == WordInfo(core_language="sv-SE", sections=1, macros=False)
+    assert result.metadata.image is None and result.metadata.structure is None
 
 
 FOOTNOTES = f"""<w:footnotes {nsdecls("w")}>
@@ -814,4 +841,4 @@ def test_corpus_file_reads(path):
             assert span.text.strip() and span.font and span.size > 0
         for image in result.images():
             assert image.box.width >= 0
-        assert result.metadata.extra["sections"] >= 1
+        assert result.metadata.word.sections >= 1

@@ -160,13 +160,16 @@ def test_message_placeholders_do_not_clash_with_report_arguments():
     import inspect
     import string
 
-    from profilecheck.engine import registry as plugins
     from profilecheck.engine.ruletype import Report
+    from profilecheck.profile.loading import bundled_names, load_profile
 
     reserved = set(inspect.signature(Report.__call__).parameters) - {"self", "message_values"}
-    for point in plugins.available().values():
-        rule_type = point.load()
-        for name, texts in rule_type.messages.items():
-            for text in texts.values():
-                fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
-                assert not fields & reserved, (rule_type.name, name, fields & reserved)
+    test_profiles = Path(__file__).parent / "profiles"
+    profiles = [*bundled_names(), *(str(p.parent) for p in test_profiles.glob("*/profile.toml"))]
+    assert "ale" in profiles
+    for profile in profiles:
+        for rule in load_profile(profile).rules:
+            for name, texts in [*rule.messages.items(), *rule.suggestions.items()]:
+                for text in texts.values():
+                    fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+                    assert not fields & reserved, (rule.label, name, fields & reserved)

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 from profilecheck.core.errors import ReadError
+from profilecheck.core.facts import ImageInfo
 from profilecheck.core.limits import DEFAULT_LIMITS, Limits
 from profilecheck.readers.image import read_image
 
@@ -29,14 +30,25 @@ def test_physical_size_from_dpi(tmp_path):
         assert page.width == pytest.approx(72, rel=1e-3) and page.height == pytest.approx(
             36, rel=1e-3
         )
-        assert document.metadata.extra["dpi_known"] is True
+        assert document.metadata.image.dpi_known is True
+
+
+def test_image_facts_are_typed(tmp_path):
+    path = tmp_path / "print.jpg"
+    Image.new("RGB", (30, 20), "white").save(path, dpi=(300, 300))
+    with read_image(str(path), DEFAULT_LIMITS) as document:
+        info = document.metadata.image
+        assert isinstance(info, ImageInfo)
+        assert info.dpi == pytest.approx(300) and info.dpi_known and info.codec == "JPEG"
+        assert info.frames == 1 and info.orientation == 1 and not info.icc_profile
+        assert document.metadata.structure is None and document.metadata.word is None
 
 
 def test_unknown_dpi_is_said_so(tmp_path):
     path = tmp_path / "screen.jpg"
     Image.new("RGB", (64, 32), "white").save(path)
     with read_image(str(path), DEFAULT_LIMITS) as document:
-        assert document.metadata.extra["dpi_known"] is False
+        assert document.metadata.image.dpi_known is False
 
 
 def test_exif_orientation_swaps_axes(tmp_path):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from profilecheck.checks.logo import vision
+from profilecheck.checks.logo import artwork, raster
 from profilecheck.checks.logo.mark_search import find_marks
 
 RULES = Path(__file__).resolve().parents[1] / "rules" / "ale" / "rules"
@@ -20,12 +20,12 @@ PNG = RULES.parent / "artwork" / "png"
 
 
 @pytest.fixture(scope="module")
-def model() -> vision.MarkModel:
+def model() -> artwork.MarkModel:
     params = tomllib.loads((RULES / "logo.toml").read_text())["params"]
     versions = tuple(
         (v["name"], str((RULES / v["file"]).resolve()), v["background"]) for v in params["versions"]
     )
-    return vision.load_model(str((RULES / params["mark"]).resolve()), versions)
+    return artwork.load_model(str((RULES / params["mark"]).resolve()), versions)
 
 
 def _page(tone: str, text: bool) -> np.ndarray:
@@ -89,7 +89,7 @@ def test_stretched_marks_measure_as_stretched(model, tone, stretch):
 
 def test_artwork_keeps_its_exact_proportions_when_scaled():
     rgba = np.full((400, 355, 4), 255, np.uint8)  # 85.2 px wide at 96 px tall
-    small = vision.resize_to_height(rgba, 96)
+    small = raster.resize_to_height(rgba, 96)
     assert small.shape[:2] == (96, 86)  # the last column is partly transparent padding
     drawn = small[48, :, 3].sum() / 255
     assert drawn == pytest.approx(355 * 96 / 400, rel=0.002)

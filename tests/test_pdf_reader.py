@@ -35,6 +35,15 @@ def sample_pdf(tmp_path):
     return path
 
 
+def test_untagged_pdf_has_an_empty_structure_tree(sample_pdf):
+    with read_pdf(str(sample_pdf), DEFAULT_LIMITS) as document:
+        metadata = document.metadata
+        tree = metadata.structure
+        assert tree is not None and not tree.present and not tree.marked
+        assert tree.figures == () and tree.elements == 0 and tree.error is None
+        assert metadata.image is None and metadata.word is None
+
+
 def test_spans_fonts_and_colours(sample_pdf):
     with read_pdf(str(sample_pdf), DEFAULT_LIMITS) as document:
         (span,) = document.pages[0].spans

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from profilecheck.batch.scan import ScanOptions, scan
 from profilecheck.batch.walk import WalkOptions, _Globs, walk_entries
-from profilecheck.batch.workers import Limits
+from profilecheck.batch.workers import ProcessLimits
 from profilecheck.cli.main import main
 from profilecheck.core.model import Status
 from profilecheck.engine.engine import Engine
@@ -237,7 +237,7 @@ def test_hung_bloated_and_crashing_files_are_stopped_and_the_scan_goes_on(tmp_pa
     root = tmp_path / "share"
     for name in ("a-hang.pdf", "b-bloat.pdf", "c-crash.pdf", "d-fine.pdf"):
         _pdf(root / name, OLD_NUMBER)
-    limits = Limits(timeout=3, max_memory_mb=800)
+    limits = ProcessLimits(timeout=3, max_memory_mb=800)
     options = ScanOptions(jobs=2, limits=limits, engine_factory=FACTORY)
     outcome = scan([str(root)], _engine(profile_dir), options)
     results = {Path(r.path).name: r for r in outcome.run.files}
@@ -324,7 +324,7 @@ def test_dask_gives_the_same_results_as_local_workers(tmp_path, profile_dir):
 def test_corpus_scan_accounts_for_every_file(tmp_path):
     if not CORPUS.is_dir():
         pytest.skip("no corpus at ../shared/corpus")
-    options = ScanOptions(jobs=2, limits=Limits(timeout=120))
+    options = ScanOptions(jobs=2, limits=ProcessLimits(timeout=120))
     engine = Engine(load_profile("ale"), Settings())  # the whole Ale profile, every rule
     walked = [e.path for e in walk_entries([str(CORPUS)])]
     outcome = scan([str(CORPUS)], engine, options)

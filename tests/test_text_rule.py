@@ -26,6 +26,14 @@ pattern = "0303-33 00 00"
 kind = "regex"
 pattern = "Handläggare:?\\\\s+\\\\w+"
 description = "a Handläggare line"
+
+[messages.text-forbidden]
+sv = "Otillåten text ”{match}” ({description})"
+en = "Forbidden text “{match}” ({description})"
+
+[messages.text-required-missing]
+sv = "Obligatorisk text saknas: {description}"
+en = "Required text is missing: {description}"
 """
 
 

@@ -28,10 +28,6 @@ class Phone:
     raw: str
     national: str  # digits in national form: 0303703000
 
-    @property
-    def mobile(self) -> bool:
-        return self.national.startswith("07")
-
 
 def national_digits(text: str) -> str:
     """A number's digits in national form: +46 (0)303 → 0303."""

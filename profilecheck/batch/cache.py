@@ -87,14 +87,11 @@ def content_digest(path: str) -> str:
     return digest.hexdigest()
 
 
-def result_key(config_key: str, digest: str, explicit: bool, ignores: Sequence[str]) -> str:
-    """The content digest (fixed length) followed by a digest of everything else: hashing only
-    the settings, once per run, keeps hashing out of the per-file path of a warm re-scan."""
-    return digest + settings_key(config_key, explicit, tuple(ignores))
-
-
 @lru_cache(maxsize=1024)
 def settings_key(config_key: str, explicit: bool, ignores: tuple[str, ...]) -> str:
+    """A result key is the content digest (fixed length) followed by this digest of everything
+    else: hashing only the settings, once per run, keeps hashing out of the per-file path of a
+    warm re-scan."""
     text = f"{config_key}\0{int(explicit)}\0{','.join(ignores)}"
     return "." + hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
@@ -183,9 +180,6 @@ class Cache:
                 "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
                 [(key, json.dumps(result, ensure_ascii=True), now) for key, result in results],
             )
-
-    def integrity(self) -> str:
-        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
 
 
 def path_neutral(result: dict[str, Any]) -> dict[str, Any]:

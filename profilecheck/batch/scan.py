@@ -9,7 +9,6 @@ settings, sorted by the walk, and identical whether they came from a worker or f
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import hashlib
 import itertools
@@ -34,11 +33,17 @@ from profilecheck.batch.cache import (
     settings_key,
 )
 from profilecheck.batch.walk import Entry, WalkOptions, walk_entries
-from profilecheck.batch.workers import DaskExecutor, EngineSpec, Limits, ProcessExecutor, Task
+from profilecheck.batch.workers import (
+    DaskExecutor,
+    EngineSpec,
+    ProcessExecutor,
+    ProcessLimits,
+    Task,
+)
 from profilecheck.core.limits import DEFAULT_LIMITS
 from profilecheck.core.model import Severity, Status
 from profilecheck.core.results import FileResult, RunResult
-from profilecheck.engine import registry as plugins
+from profilecheck.engine import registry
 from profilecheck.engine.engine import Engine
 
 CHUNK = 512  # entries whose cache keys are resolved, and results fetched, together
@@ -51,7 +56,7 @@ CHANGED_NOTE = "the file changed while it was checked; the result may be out of 
 class ScanOptions:
     walk: WalkOptions = field(default_factory=WalkOptions)
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
-    limits: Limits = field(default_factory=Limits)
+    limits: ProcessLimits = field(default_factory=ProcessLimits)
     executor: str = "local"  # "local" or "dask"
     scheduler: Any = None  # Dask: scheduler address or a distributed.Client
     cache_dir: Path | None = None  # None: no cache
@@ -85,9 +90,8 @@ def config_key(engine: Engine) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-@functools.cache  # reading each distribution's metadata takes milliseconds
 def _plugin_versions() -> list[str]:
-    return sorted(f"{ep.name}={ep.version}" for ep in plugins.available().values())
+    return registry.versions()
 
 
 def scan(

@@ -60,7 +60,9 @@ class Task:
 
 
 @dataclass(frozen=True)
-class Limits:
+class ProcessLimits:
+    """Time and memory per worker process (what a document may hold is core.limits.Limits)."""
+
     timeout: float = 60.0  # seconds per file
     max_memory_mb: int = 1500  # address space per worker; 0 for none
     quiet: bool = True  # silence the libraries' stderr chatter in workers
@@ -130,7 +132,7 @@ def _silence_stderr() -> None:
     os.close(devnull)
 
 
-def worker_main(conn: Any, spec: EngineSpec, limits: Limits) -> None:
+def worker_main(conn: Any, spec: EngineSpec, limits: ProcessLimits) -> None:
     for name in SINGLE_THREADED:
         os.environ.setdefault(name, "1")
     warnings.simplefilter("ignore")
@@ -167,7 +169,7 @@ class _Worker:
 class ProcessExecutor:
     spec: EngineSpec
     jobs: int
-    limits: Limits = field(default_factory=Limits)
+    limits: ProcessLimits = field(default_factory=ProcessLimits)
     peak_rss_mb: dict[int, float] = field(default_factory=dict)  # worker pid -> MB
     restarts: int = 0
 

@@ -10,8 +10,9 @@ from typing import Literal
 from profilecheck.analyses.phones import national_digits
 from profilecheck.analyses.textindex import PageText, document_text
 from profilecheck.core import codes
+from profilecheck.core.codes import Check
 from profilecheck.core.model import Document
-from profilecheck.engine.ruletype import Report, RuleType
+from profilecheck.engine.ruletype import Report, RuleType, pick_language
 from profilecheck.profile.params import ParamProblem
 from profilecheck.profile.rule import Rule
 
@@ -23,8 +24,8 @@ class Pattern:
     pattern: str
     kind: Literal["regex", "literal", "digits"] = "regex"
     finding: str = ""
-    description: str = ""
-    suggestion: str | None = None
+    description: str | dict[str, str] = ""  # a text, or texts by language: sv = "", en = ""
+    suggestion: str | dict[str, str] | None = None
     ignore_case: bool = True
 
     def search(self, page: PageText) -> Iterator[tuple[int, int, str]]:
@@ -63,22 +64,17 @@ class TextRule(RuleType):
     Fails: "Ring växeln på 0303-33 00 00."  Passes: "Ring Kontaktcenter på 0303-70 30 00."
     Text is searched across the spans and lines of a page, so a number split over two runs is
     found. Forbidden patterns give one finding per occurrence, with its page and box; required
-    patterns give one finding per document when no page has them.
+    patterns give one finding per document when no page has them. A pattern's `description`
+    ({description} in the rule file's messages) and `suggestion` are a text, or a table of
+    texts by language.
     """
 
     name = "text"
-    emits = ("text-forbidden", "text-required-missing")
+    checks = (
+        Check("X601", "text-forbidden", "warning", "Text the profile forbids."),
+        Check("X602", "text-required-missing", "warning", "Text the profile requires is missing."),
+    )
     Params = TextParams
-    messages = {
-        "text-forbidden": {
-            "en": "Forbidden text “{match}” ({description})",
-            "sv": "Otillåten text ”{match}” ({description})",
-        },
-        "text-required-missing": {
-            "en": "Required text is missing: {description}",
-            "sv": "Obligatorisk text saknas: {description}",
-        },
-    }
 
     @classmethod
     def validate(cls, params: TextParams, rule: Rule) -> list[ParamProblem]:
@@ -112,13 +108,17 @@ class TextRule(RuleType):
                         part=page.part_at(start),
                         suggestion=pattern.suggestion,
                         match=matched,
-                        description=pattern.description or pattern.pattern,
+                        description=_description(pattern, report),
                     )
         for pattern in self.params.required:
             if not any(next(pattern.search(page), None) for page in pages):
                 report(
                     pattern.finding or "text-required-missing",
                     suggestion=pattern.suggestion,
-                    description=pattern.description or pattern.pattern,
+                    description=_description(pattern, report),
                     match="",
                 )
+
+
+def _description(pattern: Pattern, report: Report) -> str:
+    return pick_language(pattern.description, report.lang) or pattern.pattern

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from profilecheck.core.codes import Check
 from profilecheck.core.model import Document, Format, TextSpan
 from profilecheck.engine.ruletype import Report, RuleType
 from profilecheck.profile.params import ParamProblem
@@ -94,18 +95,11 @@ class TypefaceRule(RuleType):
     """
 
     name = "typeface"
-    emits = ("font-not-allowed", "font-not-embedded")
+    checks = (
+        Check("T301", "font-not-allowed", "warning", "A typeface that is not in the profile."),
+        Check("T302", "font-not-embedded", "warning", "A font is not embedded in the PDF."),
+    )
     Params = TypefaceParams
-    messages = {
-        "font-not-allowed": {
-            "en": "Typeface {font} is not in the profile ({count}× on page {pages}{sample})",
-            "sv": "Typsnittet {font} ingår inte i profilen ({count}× på sida {pages}{sample})",
-        },
-        "font-not-embedded": {
-            "en": "Font {font} is not embedded in the PDF",
-            "sv": "Typsnittet {font} är inte inbäddat i PDF-filen",
-        },
-    }
 
     def __init__(self, rule: Rule, params: TypefaceParams) -> None:
         super().__init__(rule, params)

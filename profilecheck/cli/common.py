@@ -94,6 +94,7 @@ def load_engine(o: dict[str, Any]) -> Any:
 
 def _with_overrides(settings: Any, o: dict[str, Any]) -> Any:
     from profilecheck.core import codes
+    from profilecheck.engine import registry
 
     changes: dict[str, Any] = {}
     for key in ("select", "extend_select", "ignore", "exclude"):
@@ -110,6 +111,7 @@ def _with_overrides(settings: Any, o: dict[str, Any]) -> Any:
         severities[name] = level
     changes["severity"] = severities
     selectors = [*changes.get("select", []), *changes.get("ignore", []), *severities]
+    registry.load_builtins()
     unknown = [s for s in selectors if not codes.is_known_selector(s)]
     if unknown:
         raise UsageError(f"unknown finding code or name: {', '.join(unknown)}")

@@ -140,13 +140,14 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _finding_name_problems(loaded: Profile) -> list[Problem]:
-    """`severities` and `messages` must name findings that exist (after plug-ins registered)."""
+    """`severities`, `messages` and `suggestions` must name findings that exist (after plug-ins
+    registered)."""
     from profilecheck.core import codes
     from profilecheck.profile.params import unknown_key
 
     problems = []
     for rule in loaded.rules:
-        for group in ("severities", "messages"):
+        for group in ("severities", "messages", "suggestions"):
             for name in getattr(rule, group):
                 if name in codes.CATALOGUE:
                     continue
@@ -209,9 +210,9 @@ def _rule_state(rule: Any, own_problems: list[Problem], installed: set[str]) -> 
 
 
 def _profile_data(loaded: Profile, problems: list[Problem]) -> dict[str, Any]:
-    from profilecheck.engine import registry as plugins
+    from profilecheck.engine import registry
 
-    installed = set(plugins.available())
+    installed = set(registry.available())
     rule_problems = {
         str(f): [p for p in problems if p.file == str(f)]
         for files in loaded.rule_files.values()

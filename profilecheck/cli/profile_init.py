@@ -52,6 +52,11 @@ en = "The organisation's name must appear."
 kind = "literal"
 pattern = {name_toml}
 description = {name_toml}
+
+# The words of the findings, in each language the reports use.
+[messages.text-required-missing]
+sv = "Organisationens namn saknas: {{description}}"
+en = "The organisation's name is missing: {{description}}"
 """
 
 README = """\

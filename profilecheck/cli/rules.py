@@ -76,16 +76,16 @@ def rules(profile_ref: str | None, show_all: bool, output_format: str) -> None:
 @click.option("--lang", help="Language of the profile's texts (sv, en).")
 def explain(name: str, profile_ref: str | None, lang: str | None) -> None:
     """Explain a check (by code or name): what it checks, why, and how to fix it."""
+    try:
+        profile, active = _load(profile_ref)  # also what declares the checks
+    except UsageError as error:
+        click.echo(f"profilecheck: {error}", err=True)
+        sys.exit(2)
     check = codes.CATALOGUE.get(name) or codes.BY_CODE.get(name.upper())
     if check is None:
         click.echo(
             f"profilecheck: no check called {name!r}; see `profilecheck rules --all`", err=True
         )
-        sys.exit(2)
-    try:
-        profile, active = _load(profile_ref)
-    except UsageError as error:
-        click.echo(f"profilecheck: {error}", err=True)
         sys.exit(2)
     click.echo(_explanation(check, profile, active, lang or profile.language))
 

@@ -105,7 +105,7 @@ def _scan_options(o: dict[str, Any], exclude: list[str]) -> Any:
     from profilecheck.batch.cache import default_cache_dir
     from profilecheck.batch.scan import ScanOptions
     from profilecheck.batch.walk import WalkOptions
-    from profilecheck.batch.workers import Limits
+    from profilecheck.batch.workers import ProcessLimits
 
     walk = WalkOptions(
         include=tuple(split(o["include"])),
@@ -114,7 +114,7 @@ def _scan_options(o: dict[str, Any], exclude: list[str]) -> Any:
         include_temp=o["include_temp"],
         follow_links=o["follow_links"],
     )
-    limits = Limits(o["timeout"], o["max_memory"], quiet=not o["verbose"])
+    limits = ProcessLimits(o["timeout"], o["max_memory"], quiet=not o["verbose"])
     cache_dir = None if o["no_cache"] else (o["cache_dir"] or default_cache_dir())
     return ScanOptions(
         walk=walk,

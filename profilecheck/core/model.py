@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from profilecheck.core.facts import ImageInfo, StructureTree, WordInfo
+
 if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
@@ -188,6 +190,10 @@ class TextSpan:
     highlight: Colour | None = None
     shading: Colour | None = None
     language: str | None = None
+    # Word only: the name of the paragraph's style, and whether that style is a heading style
+    # (an outline level, or a built-in "heading n" in its basedOn chain).
+    style: str | None = None
+    heading_style: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +279,10 @@ class Metadata:
     modified: str | None = None
     producer: str | None = None
     encrypted: bool = False  # opened, but had encryption (owner password only)
-    extra: dict[str, Any] = field(default_factory=dict)
+    # What only one format has; None for the others (see `facts`).
+    image: ImageInfo | None = None
+    word: WordInfo | None = None
+    structure: StructureTree | None = None  # PDF: the tags, walked on first use
 
 
 @dataclass(slots=True)

@@ -1,7 +1,7 @@
 """The engine: compile a profile's rule files into rule-type instances and check one file.
 
-It imports no rule type itself; they come from the `profilecheck.rules` entry points. Rules whose
-findings are all deselected are never instantiated, so ignoring the logo rule never loads OpenCV.
+Rule types come from the registry (built in, or plug-ins). Rules whose findings are all
+deselected are never instantiated, so ignoring the logo rule never loads OpenCV.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from profilecheck.core.errors import ReadError
 from profilecheck.core.limits import DEFAULT_LIMITS, Limits
 from profilecheck.core.model import Document, Format, Severity, Status
 from profilecheck.core.results import FileResult, Finding, Location, RunResult
-from profilecheck.engine import registry as plugins
+from profilecheck.engine import registry
 from profilecheck.engine.ruletype import Report, RuleType, rule_severity
 from profilecheck.profile.config import Settings
 from profilecheck.profile.loading import Problem, Profile
@@ -36,6 +36,7 @@ class ActiveRule:
 
 def compile_rules(profile: Profile) -> tuple[list[ActiveRule], list[Problem]]:
     """Instantiate every enabled rule; problems name the file and key of each mistake."""
+    registry.load_builtins()  # the catalogue knows every built-in check, used or not
     active: list[ActiveRule] = []
     problems = list(profile.problems)
     for rule in profile.rules:
@@ -44,11 +45,9 @@ def compile_rules(profile: Profile) -> tuple[list[ActiveRule], list[Problem]]:
             problems.append(Problem(where, "type", "is required"))
             continue
         try:
-            rule_type = plugins.load(rule.type)
-        except Exception as error:  # a broken plug-in must not take the run down
-            problems.append(
-                Problem(where, "type", f"rule type {rule.type!r} failed to load: {error}")
-            )
+            rule_type = registry.load(rule.type)
+        except registry.PluginError as error:
+            problems.append(Problem(where, "type", f"rule type {rule.type!r}: {error}"))
             continue
         if rule_type is None:
             message = f"rule type {rule.type!r} is not installed: this rule is not active"

@@ -1,24 +1,48 @@
-"""Rule types are plug-ins: found through the entry-point group `profilecheck.rules`, loaded on use.
+"""Where rule types come from: built in, one home each under `profilecheck/checks/`, or plug-ins.
 
-Entry points are read straight from the installed distributions' `entry_points.txt` files, the
-format the packaging specification defines: importing `importlib.metadata` (and the e-mail
-parser it brings) cost a tenth of checking a small Word file. Where the scan finds nothing
-(zipped or unusual installs), `importlib.metadata` is asked after all.
+The built-in registry is the `checks` folder itself: the rule type called `text-size` is the
+`RuleType` subclass named so in `profilecheck/checks/text_size.py` (or a package of that name).
+Adding one is adding its home; nothing else lists it. A rule type is imported only when a
+profile uses it (checking a Word file never loads OpenCV), or when the whole catalogue is asked
+for. Packages add rule types under the entry-point group `profilecheck.rules`; they are looked up
+through `importlib.metadata` only when a profile names a rule type that is not built in, so the
+pre-commit path never pays for the metadata scan. A plug-in that is declared but fails to load is
+an error naming it (`PluginError`), never a silent note.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
-import sys
 from dataclasses import dataclass
 from functools import cache
 
+from profilecheck import __version__
 from profilecheck.core import codes
 from profilecheck.engine.ruletype import RuleType
 
 GROUP = "profilecheck.rules"
-METADATA_SUFFIXES = (".dist-info", ".egg-info")
+
+CHECKS_PACKAGE = "profilecheck.checks"
+
+
+def _builtin() -> dict[str, str]:
+    """Rule type name -> "module:" for every home in the checks folder (a listing, no import)."""
+    import pkgutil
+    from importlib.util import find_spec
+
+    homes = find_spec(CHECKS_PACKAGE).submodule_search_locations  # found, not imported
+    return {
+        module.name.replace("_", "-"): f"{CHECKS_PACKAGE}.{module.name}:"
+        for module in pkgutil.iter_modules(homes)
+        if not module.name.startswith("_")
+    }
+
+
+BUILTIN: dict[str, str] = _builtin()
+
+
+class PluginError(Exception):
+    """A rule type that is declared (built in or by an installed package) but cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -26,78 +50,81 @@ class EntryPoint:
     name: str
     value: str  # "package.module:Attribute"
     version: str = "?"  # of the distribution that provides it (part of the scan cache's key)
+    builtin: bool = False
 
     def load(self) -> object:
         module, _, attribute = self.value.partition(":")
         loaded: object = importlib.import_module(module.strip())
+        if not attribute.strip():  # a built-in home: the rule type it defines under this name
+            return _defined_in(loaded, self.name)
         for part in filter(None, attribute.strip().split(".")):
             loaded = getattr(loaded, part)
         return loaded
 
 
+def _defined_in(module: object, name: str) -> object:
+    for value in vars(module).values():
+        if isinstance(value, type) and issubclass(value, RuleType) and value.name == name:
+            return value
+    return None
+
+
+BUILTIN_POINTS = {
+    name: EntryPoint(name, value, __version__, builtin=True) for name, value in BUILTIN.items()
+}
+
+
 @cache
-def available() -> dict[str, EntryPoint]:
-    """Installed rule types by name, without importing any of them."""
-    return _scan(sys.path, GROUP) or _from_importlib(GROUP)
-
-
-def _scan(paths: list[str], group: str) -> dict[str, EntryPoint]:
-    """The group's entry points; a distribution earlier on the path wins, as on import."""
-    found: dict[str, EntryPoint] = {}
-    seen: set[str] = set()
-    for folder in paths:
-        try:
-            names = sorted(os.listdir(folder or "."))
-        except OSError:
-            continue
-        for name in names:
-            if not name.endswith(METADATA_SUFFIXES):
-                continue
-            distribution, _, rest = name.rpartition(".")[0].partition("-")
-            key = distribution.lower().replace("_", "-")
-            if key in seen:
-                continue
-            seen.add(key)
-            version = rest.split("-")[0] or "?"
-            for point in _read(os.path.join(folder, name, "entry_points.txt"), group, version):
-                found.setdefault(point.name, point)
-    return found
-
-
-def _read(path: str, group: str, version: str) -> list[EntryPoint]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return []
-    points, section = [], None
-    for line in (line.strip() for line in lines):
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1].strip()
-        elif section == group and "=" in line and not line.startswith(("#", ";")):
-            name, _, value = line.partition("=")
-            points.append(EntryPoint(name.strip(), value.strip(), version))
-    return points
-
-
-def _from_importlib(group: str) -> dict[str, EntryPoint]:
+def plugins() -> dict[str, EntryPoint]:
+    """Third-party rule types by name, without importing any of them. A plug-in cannot replace
+    a built-in rule type."""
     from importlib.metadata import entry_points
 
     return {
         point.name: EntryPoint(point.name, point.value, point.dist.version if point.dist else "?")
-        for point in entry_points(group=group)
+        for point in entry_points(group=GROUP)
+        if point.name not in BUILTIN and not point.value.startswith("profilecheck.")
     }
+
+
+def available() -> dict[str, EntryPoint]:
+    """Every rule type by name, built-in first, without importing any of them."""
+    return {**BUILTIN_POINTS, **plugins()}
+
+
+def versions() -> list[str]:
+    """ "name=version" of each installed plug-in (part of the scan cache's key)."""
+    return sorted(f"{p.name}={p.version}" for p in plugins().values())
 
 
 @cache
 def load(name: str) -> type[RuleType] | None:
-    """The rule type called `name`, or None when no installed package provides it."""
-    point = available().get(name)
+    """The rule type called `name`, or None when nothing provides it; `PluginError` when one is
+    declared but cannot be loaded."""
+    point = BUILTIN_POINTS.get(name) or plugins().get(name)
     if point is None:
         return None
-    rule_type = point.load()
+    where = (
+        "built-in rule type"
+        if point.builtin
+        else f"plug-in {point.value} (version {point.version})"
+    )
+    try:
+        rule_type = point.load()
+    except codes.CheckClash as error:
+        raise PluginError(f"{where}: {error}") from error
+    except Exception as error:  # any import-time failure of third-party code
+        raise PluginError(f"{where} failed to load: {type(error).__name__}: {error}") from error
     if not (isinstance(rule_type, type) and issubclass(rule_type, RuleType)):
-        raise TypeError(f"entry point {point.value} is not a RuleType subclass")
-    for check in rule_type.extra_checks:
-        codes.register(check)
+        raise PluginError(f"{where} is not a RuleType subclass")
     return rule_type
+
+
+def load_builtins() -> None:
+    """Import every built-in rule type, so the catalogue holds all their checks (one that fails
+    is reported where a profile uses it)."""
+    for name in BUILTIN:
+        try:
+            load(name)
+        except PluginError:
+            continue

@@ -1,9 +1,15 @@
 """What a rule type is: the Python half of a rule. The data half is a rule file in a profile.
 
-A rule type subclasses `RuleType`, declares the finding names it emits, a `Params` dataclass for
-its rule files, and default messages in English and Swedish. Its docstring is what
-`profilecheck explain` prints, so it says what passes and what fails. It sees only the
-document model. Rule types are found through the entry-point group `profilecheck.rules`.
+A rule type subclasses `RuleType`, declares its checks (code, name, default severity, summary)
+and a `Params` dataclass for its rule files. Its docstring is what `profilecheck explain` prints,
+so it says what passes and what fails. It sees only the document model. Defining the class adds
+its checks to the catalogue; the built-in rule types are listed in `engine/registry.py`,
+third-party ones are found through the entry-point group `profilecheck.rules`.
+
+A rule type has no words of its own: a finding's message and suggestion are the rule file's
+(`[messages]`, `[suggestions]` by finding name), and the pieces it builds them from are named by
+key (`report.text("no-tree")`) and given by the rule file's `[texts]`, each a table of texts by
+language. Without a message the finding shows the catalogue's summary.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import string
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from profilecheck.core.codes import CATALOGUE, Check
+from profilecheck.core.codes import CATALOGUE, Check, register
 from profilecheck.core.model import Box, Document, Part, Severity
 from profilecheck.core.results import Finding, Location
 from profilecheck.profile.params import ParamProblem
@@ -28,12 +34,14 @@ class RuleType:
     """Base class of rule types. Subclasses override the class attributes and `check`."""
 
     name: ClassVar[str] = ""
-    emits: ClassVar[tuple[str, ...]] = ()
+    checks: ClassVar[tuple[Check, ...]] = ()
+    emits: ClassVar[tuple[str, ...]] = ()  # the names of `checks`, filled in for each subclass
     Params: ClassVar[type] = NoParams
-    messages: ClassVar[dict[str, dict[str, str]]] = {}
-    extra_checks: ClassVar[tuple[Check, ...]] = ()
-    # Imports the rule type needs that are slow (OpenCV, PyMuPDF); shown by `explain`.
-    heavy: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        register(cls.checks, owner=f"rule type {cls.name or cls.__qualname__}")
+        cls.emits = tuple(check.name for check in cls.checks)
 
     def __init__(self, rule: Rule, params: Any) -> None:
         self.rule = rule
@@ -74,7 +82,7 @@ class Report:
         page: int | None = None,
         box: Box | None = None,
         part: Part | None = None,
-        suggestion: str | None = None,
+        suggestion: str | dict[str, str] | None = None,  # None: the rule file's, if any
         measured: dict[str, Any] | None = None,
         severity: Severity | None = None,  # when a rule's own parameters soften a finding
         **message_values: Any,
@@ -95,26 +103,42 @@ class Report:
                 message=self.message(name, message_values),
                 location=location,
                 rule=self.rule.label,
-                suggestion=suggestion,
+                suggestion=self.suggestion(name, suggestion, message_values),
                 measured=measured or {},
             )
         )
 
-    def text(self, texts: dict[str, str], **values: Any) -> str:
-        """A rule's own piece of text (a reason, a detail) in the report's language."""
-        chosen = pick_language(texts, self.lang) or ""
-        return chosen.format(**values) if values else chosen
+    def text(self, key: str | dict[str, str], **values: Any) -> str:
+        """A piece of text (a reason, a detail) in the report's language: `key` names one in the
+        rule file's `[texts]` table (a table of texts by language may be given instead). A key
+        the rule file does not give stands for itself, followed by its values."""
+        texts = self.rule.texts.get(key) if isinstance(key, str) else key
+        chosen = pick_language(texts, self.lang)
+        if chosen is None:
+            shown = ", ".join(str(value) for value in values.values())
+            return f"{key}: {shown}" if shown else str(key)
+        return _fill(chosen, values)
 
     def severity(self, check: Check) -> Severity:
         return rule_severity(self.rule, check.name)
 
     def message(self, name: str, values: dict[str, Any]) -> str:
-        template = pick_language(self.rule.messages.get(name), self.lang) or pick_language(
-            self.rule_type.messages.get(name), self.lang
-        )
+        """The rule file's message for the finding, else the catalogue's summary."""
+        template = pick_language(self.rule.messages.get(name), self.lang)
         if not template:
             return CATALOGUE[name].summary
-        return string.Formatter().vformat(template, (), _Blank(values))
+        return _fill(template, values)
+
+    def suggestion(
+        self, name: str, given: str | dict[str, str] | None, values: dict[str, Any]
+    ) -> str | None:
+        """The rule type's suggestion (a text, or texts by language), else the rule file's."""
+        if given is None:
+            given = self.rule.suggestions.get(name)
+            if given is None:
+                return None
+            return _fill(pick_language(given, self.lang) or "", values) or None
+        return pick_language(given, self.lang)
 
 
 def rule_severity(rule: Rule, name: str) -> Severity:
@@ -122,8 +146,15 @@ def rule_severity(rule: Rule, name: str) -> Severity:
     return rule.severities.get(name) or rule.severity or CATALOGUE[name].severity
 
 
-def pick_language(texts: dict[str, str] | None, lang: str) -> str | None:
-    """The text in `lang`, else English, else whatever there is."""
+def pick_language(texts: str | dict[str, str] | None, lang: str) -> str | None:
+    """The text in `lang`, else English, else whatever there is; a plain text is itself."""
+    if isinstance(texts, str):
+        return texts
     if not texts:
         return None
     return texts.get(lang) or texts.get("en") or next(iter(texts.values()), None)
+
+
+def _fill(template: str, values: dict[str, Any]) -> str:
+    """`template` with its {placeholders} filled in; unknown ones are left as they are."""
+    return string.Formatter().vformat(template, (), _Blank(values))

@@ -1,7 +1,8 @@
 """Profiles: folders of rule files, possibly extending another profile.
 
     rules/<name>/profile.toml     name, title, version, language, extends, disable
-    rules/<name>/rules/<id>.toml  one rule: its type, severity, parameters and messages
+    rules/<name>/rules/<id>.toml  one rule: its type, severity, parameters and words (messages,
+                                  suggestions, texts: tables of texts by language)
 
 A profile that `extends` another inherits its rules; a rule file with the same id is merged
 over the inherited one (tables merge key by key, other values replace), `enabled = false` or
@@ -27,7 +28,12 @@ PROFILE_KEYS = {
     "name", "title", "version", "language", "extends", "description", "provisional", "disable",
     "sources",
 }  # fmt: skip
-RULE_KEYS = {"type", "severity", "severities", "enabled", "params", "messages", "description"}
+RULE_KEYS = {
+    "type", "severity", "severities", "enabled", "params", "messages", "suggestions", "texts",
+    "description",
+}  # fmt: skip
+# Tables of words: name or key -> texts by language (sv = "...", en = "...").
+WORD_TABLES = ("messages", "suggestions", "texts")
 
 
 @dataclass
@@ -57,10 +63,6 @@ class Profile:
     folders: list[Path] = field(default_factory=list)  # this profile's and its parents'
     # rule id -> every file that set it, the defining one first, then the overriding ones
     rule_files: dict[str, list[Path]] = field(default_factory=dict)
-
-    @property
-    def active_rules(self) -> list[Rule]:
-        return [rule for rule in self.rules if rule.enabled]
 
     def digest(self) -> str:
         """Changes whenever any file of the profile or of a profile it extends changes."""
@@ -170,6 +172,8 @@ def _rule(path: Path, table: dict[str, Any], inherited: Rule | None, profile: st
         },
         enabled=bool(merged.get("enabled", True)),
         messages=_table(merged.get("messages")),
+        suggestions=_table(merged.get("suggestions")),
+        texts=_table(merged.get("texts")),
         description=_table(merged.get("description")),
     )
 
@@ -182,6 +186,8 @@ def _as_table(rule: Rule) -> dict[str, Any]:
         "severities": {k: v.value for k, v in rule.severities.items()},
         "enabled": rule.enabled,
         "messages": rule.messages,
+        "suggestions": rule.suggestions,
+        "texts": rule.texts,
         "description": rule.description,
     }
 
@@ -215,7 +221,7 @@ def _check_profile_table(table: dict[str, Any], path: Path, out: list[Problem]) 
 
 
 def _check_rule_table(table: dict[str, Any], path: Path, out: list[Problem]) -> None:
-    """Mistakes the rule type never sees: severities, switches, messages, descriptions."""
+    """Mistakes the rule type never sees: severities, switches, words, descriptions."""
     levels = ", ".join(repr(s.value) for s in Severity)
     if "type" in table and not isinstance(table["type"], str):
         out.append(Problem(str(path), "type", f"expected text, got {table['type']!r}"))
@@ -233,12 +239,14 @@ def _check_rule_table(table: dict[str, Any], path: Path, out: list[Problem]) -> 
     if "params" in table and not isinstance(table["params"], dict):
         out.append(Problem(str(path), "params", "expected a table"))
     _check_texts(table.get("description", {}), "description", path, out)
-    messages = table.get("messages", {})
-    if not isinstance(messages, dict):
-        out.append(Problem(str(path), "messages", "expected a table per finding name"))
-        return
-    for name, texts in messages.items():
-        _check_texts(texts, f"messages.{name}", path, out)
+    for group in WORD_TABLES:
+        words = table.get(group, {})
+        if not isinstance(words, dict):
+            per = "key" if group == "texts" else "finding name"
+            out.append(Problem(str(path), group, f"expected a table per {per}"))
+            continue
+        for name, texts in words.items():
+            _check_texts(texts, f"{group}.{name}", path, out)
 
 
 def _check_texts(texts: Any, key: str, path: Path, out: list[Problem]) -> None:

@@ -21,7 +21,11 @@ class Rule:
     severity: Severity | None = None  # for every finding of the rule, unless overridden below
     severities: dict[str, Severity] = field(default_factory=dict)
     enabled: bool = True
+    # Words, each a table of texts by language (sv = "...", en = "..."): the message and the
+    # suggestion of each finding by its name, and the rule type's other pieces of text by key.
     messages: dict[str, dict[str, str]] = field(default_factory=dict)
+    suggestions: dict[str, dict[str, str]] = field(default_factory=dict)
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -7,6 +7,7 @@ from typing import Any
 from PIL import Image
 
 from profilecheck.core.errors import ReadError
+from profilecheck.core.facts import ImageInfo
 from profilecheck.core.limits import Limits
 from profilecheck.core.model import Box, Document, Format, Metadata, Page, Part, PlacedImage, Status
 from profilecheck.readers.pixels import open_image, to_display_rgb
@@ -55,15 +56,14 @@ def read_image(path: str, limits: Limits) -> Document:
     )
     metadata = Metadata(
         title=_text_info(image, "Title", "title"),
-        extra={
-            "dpi": dpi,
-            "dpi_known": dpi_known,
-            "frames": getattr(image, "n_frames", 1),
-            "format": image.format,
-            "mode": image.mode,
-            "icc_profile": bool(image.info.get("icc_profile")),
-            "exif_orientation": orientation,
-        },
+        image=ImageInfo(
+            dpi=dpi,
+            dpi_known=dpi_known,
+            codec=image.format,
+            frames=getattr(image, "n_frames", 1),
+            icc_profile=bool(image.info.get("icc_profile")),
+            orientation=orientation,
+        ),
     )
     return Document(
         path=path, format=Format.IMAGE, pages=[page], metadata=metadata, _close=image.close

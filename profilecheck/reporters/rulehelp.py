@@ -41,12 +41,12 @@ def _check(name: str) -> codes.Check:
 @cache
 def _docstrings_by_finding() -> dict[str, tuple[str, ...]]:
     """Finding name -> docstrings of installed rule types that declare it (broken ones skipped)."""
-    from profilecheck.engine import registry as plugins
+    from profilecheck.engine import registry
 
     found: dict[str, list[str]] = {}
-    for type_name in sorted(plugins.available()):
+    for type_name in sorted(registry.available()):
         try:
-            rule_type = plugins.load(type_name)
+            rule_type = registry.load(type_name)
         except Exception:  # a broken third-party plug-in must not break the report
             continue
         doc = inspect.cleandoc(rule_type.__doc__ or "") if rule_type else ""

@@ -22,8 +22,11 @@ Decisions worth knowing:
   the logo rule's resolution, so the cached render serves both, and the background is the
   commonest colour of the span's box that is not the text colour. One finding per colour pair
   per page.
-- The logotype is exempt (WCAG 1.4.3): a span whose whole text is one of `logo-texts` ("Ale
-  kommun") and that sits within `logo-margin` points of an image or graphic is not measured.
+- The logotype is exempt (WCAG 1.4.3): a span whose whole text is one of the profile's
+  `logo-texts` (its name as the logotype sets it, "Ale kommun") and that sits within
+  `logo-margin` points of an image or graphic is not measured.
+- Messages and their pieces of text (`[texts]`: no-tree, not-marked, no-title, not-displayed)
+  come from the rule file.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from profilecheck.checks.accessibility.contrast import (
     to_hex,
     word_contrast,
 )
+from profilecheck.core.codes import Check
 from profilecheck.core.model import Box, Document, Format, Page, Part, TextSpan
 from profilecheck.engine.ruletype import Report, RuleType
 from profilecheck.profile.params import ParamProblem
@@ -56,58 +60,16 @@ class AccessibilityParams:
     large_bold_size: float = 14.0
     contrast_dpi: int = 100  # the logo rule's render resolution: one render serves both
     contrast_max_pages: int = 100  # pages rendered for contrast at most; the rest: white only
-    logo_texts: list[str] = field(default_factory=lambda: ["Ale kommun"])
+    logo_texts: list[str] = field(default_factory=list)  # the logotype's name, as text
     logo_margin: float = 12.0  # points
     scanned_cover: float = 0.5  # share of the page covered by images to count as a scan
     require_display_title: bool = True
 
 
-MESSAGES = {
-    "pdf-untagged": {
-        "en": "The PDF is not tagged ({reason}): screen readers cannot follow its structure",
-        "sv": "PDF-filen är inte taggad ({reason}): skärmläsare kan inte följa strukturen",
-    },
-    "language-missing": {
-        "en": "The document language is not set, so text is read with the wrong voice",
-        "sv": "Dokumentets språk är inte angivet, så texten läses upp med fel röst",
-    },
-    "title-missing": {"en": "{reason}", "sv": "{reason}"},
-    "image-alt-missing": {
-        "en": "An image has no alternative text ({image})",
-        "sv": "En bild saknar alternativtext ({image})",
-    },
-    "text-contrast-low": {
-        "en": "Text contrast {ratio}:1 is below {limit}:1: {colour} on {background} "
-        "(“{sample}”, {count} span(s))",
-        "sv": "Textkontrasten {ratio}:1 är lägre än {limit}:1: {colour} på {background} "
-        "(”{sample}”, {count} textbit(ar))",
-    },
-    "scanned-without-text": {
-        "en": "Page(s) {pages} are scanned images without text: run OCR or publish the original",
-        "sv": "Sida/sidor {pages} är inskannade bilder utan text: kör OCR eller publicera "
-        "originalet",
-    },
-    "headings-not-marked": {
-        "en": "{count} paragraph(s) look like headings but use no heading style",
-        "sv": "{count} stycke(n) ser ut som rubriker men har ingen rubrikformatmall",
-    },
-}
-REASONS = {
-    "no-tree": {"en": "no structure tree", "sv": "inget strukturträd"},
-    "not-marked": {"en": "not marked as tagged", "sv": "inte markerad som taggad"},
-    "no-title": {
-        "en": "The document has no title in its properties",
-        "sv": "Dokumentet saknar titel i egenskaperna",
-    },
-    "not-displayed": {
-        "en": "The title is not shown: the viewer shows the file name (set DisplayDocTitle)",
-        "sv": "Titeln visas inte: visaren visar filnamnet (sätt DisplayDocTitle)",
-    },
-}
-
-
 def reason(key: str, report: Report) -> str:
-    return report.text(REASONS[key])
+    """The rule file's text `key`: no-tree, not-marked (pdf-untagged's {reason}), no-title,
+    not-displayed (title-missing's {reason})."""
+    return report.text(key)
 
 
 class AccessibilityRule(RuleType):
@@ -121,17 +83,31 @@ class AccessibilityRule(RuleType):
     """
 
     name = "accessibility"
-    emits = (
-        "pdf-untagged",
-        "language-missing",
-        "title-missing",
-        "image-alt-missing",
-        "text-contrast-low",
-        "scanned-without-text",
-        "headings-not-marked",
+    checks = (
+        Check("A501", "pdf-untagged", "error", "The PDF has no structure tags."),
+        Check("A502", "language-missing", "error", "The document language is not set."),
+        Check(
+            "A503",
+            "title-missing",
+            "error",
+            "The document has no title, or viewers are not told to show it.",
+        ),
+        Check("A504", "image-alt-missing", "error", "An image has no alternative text."),
+        Check("A505", "text-contrast-low", "error", "Text contrast is below WCAG 2.1 AA."),
+        Check(
+            "A506",
+            "scanned-without-text",
+            "error",
+            "A page is a scanned image without a text layer.",
+        ),
+        Check(
+            "A507",
+            "headings-not-marked",
+            "warning",
+            "Text looks like headings but uses no heading style.",
+        ),
     )
     Params = AccessibilityParams
-    messages = MESSAGES
 
     @classmethod
     def validate(cls, params: AccessibilityParams, rule: Rule) -> list[ParamProblem]:
@@ -163,7 +139,7 @@ class AccessibilityRule(RuleType):
     def check_pdf(self, document: Document, report: Report) -> None:
         metadata = document.metadata
         if not metadata.tagged:
-            tree = metadata.extra.get("struct_tree", False)
+            tree = metadata.structure is not None and metadata.structure.present
             report(
                 "pdf-untagged",
                 part=Part.DOCUMENT,
@@ -175,13 +151,12 @@ class AccessibilityRule(RuleType):
             report("title-missing", part=Part.DOCUMENT, reason=reason("no-title", report))
         elif self.params.require_display_title and not metadata.display_title:
             report("title-missing", part=Part.DOCUMENT, reason=reason("not-displayed", report))
-        if metadata.tagged:
-            for number, figure in enumerate(_figures(document), start=1):
-                if not figure.get("alt"):
-                    label = f"/{figure.get('type') or 'Figure'} #{number}"
-                    report(
-                        "image-alt-missing", page=figure.get("page"), part=Part.IMAGE, image=label
-                    )
+        if metadata.tagged and metadata.structure is not None:
+            # the tree is walked here, on first use, and only for a tagged PDF
+            for number, figure in enumerate(metadata.structure.figures, start=1):
+                if not figure.alt:
+                    label = f"/{figure.type or 'Figure'} #{number}"
+                    report("image-alt-missing", page=figure.page, part=Part.IMAGE, image=label)
         scanned = [p.number for p in document.pages if self.is_scan(p)]
         if scanned:
             report(
@@ -207,8 +182,9 @@ class AccessibilityRule(RuleType):
         for image in document.images():
             if not image.alt_text and not image.decorative:
                 report("image-alt-missing", part=image.part, image=image.name or "image")
-        fake = metadata.extra.get("fake_headings") or 0
-        count = len(fake) if isinstance(fake, (list, tuple)) else int(fake)
+        from profilecheck.checks.accessibility.headings import fake_headings  # Word only
+
+        count = fake_headings(document)
         if count > 0:
             report("headings-not-marked", part=Part.DOCUMENT, count=count)
 
@@ -270,15 +246,6 @@ class AccessibilityRule(RuleType):
     @property
     def logo_texts(self) -> set[str]:
         return {" ".join(text.split()).casefold() for text in self.params.logo_texts}
-
-
-def _figures(document: Document) -> list[dict]:
-    """Figures of the structure tree, walked on first use (the PDF reader leaves a loader)."""
-    extra = document.metadata.extra
-    if "figures" not in extra and callable(extra.get("load_structure")):
-        extra.update(extra.pop("load_structure")())
-    figures = extra.get("figures")
-    return figures if isinstance(figures, list) else []
 
 
 def _covered(page: Box, boxes: list[Box], cells: int = 32) -> float:

@@ -1,12 +1,16 @@
 """Rule type `contact`: every document names a person to contact, with a phone or an e-mail.
 
     [params]
-    generic-phones = ["0303-70 30 00"]      # Kontaktcenter: fine, but not a named person
+    generic-name = "Kontaktcenter"          # the organisation's own contact point
+    generic-phones = ["0303-70 30 00"]      # its numbers: fine, but not a named person
     generic-emails = ["kommun@ale.se"]
+    generic-words = ["Ale", "Nödinge"]      # the organisation's and its places' names
     kontaktcenter-only = "warn"             # accept | warn | fail
     accepted-domains = ["ale.se"]
     [[params.outdated]]
     number = "0303-33 00 00"
+    [texts]                                 # the pieces of the messages, see below
+    nothing = {sv = "inga kontaktuppgifter alls", en = "no contact details at all"}
 
 Passes: "Handläggare: Anna Svensson, 0303-70 31 24, anna.svensson@ale.se".
 Fails: a letter whose only contact is "Kontaktcenter 0303-70 30 00" (`contact-missing`, as a
@@ -15,6 +19,14 @@ goes with (`contact-incomplete`); "Ring 0303-33 00 00" or "anna@gmail.com" (`con
 Text comes from the text layer (PDF text; Word body, headers, footers, tables, text boxes) and,
 for pages without a text layer and images, from Tesseract OCR. Where OCR is needed but not
 installed, the document is reported as not checked (`contact-unchecked`), never as passing.
+
+Everything that names the organisation comes from the rule file: its contact point, numbers,
+addresses and domains, and the names of its places (`generic-words`, never taken for people).
+The rule type knows only the language: labels such as Handläggare or Kontaktperson, words for
+functions and departments, titles, and Swedish given names and surnames. Its messages and the
+pieces of text they are made of are the rule file's `[messages]` and `[texts]` (keys `nothing`,
+`only`, `no-details`, `no-name`, `old-number`, `domain`, `no-ocr`, `ocr-failed`, `image`,
+`document`, `page`).
 """
 
 from __future__ import annotations
@@ -29,8 +41,9 @@ from profilecheck.checks.contact.emails import Email
 from profilecheck.checks.contact.labels import label_pattern
 from profilecheck.checks.contact.names import Lexicon, fold
 from profilecheck.checks.contact.texts import ContactText, collect_texts
+from profilecheck.core.codes import Check
 from profilecheck.core.model import Document, Severity
-from profilecheck.engine.ruletype import Report, RuleType
+from profilecheck.engine.ruletype import Report, RuleType, pick_language
 from profilecheck.profile.params import ParamProblem
 from profilecheck.profile.rule import Rule
 
@@ -38,15 +51,16 @@ from profilecheck.profile.rule import Rule
 @dataclass
 class OutdatedNumber:
     number: str
-    description: str = ""
-    suggestion: str | None = None
+    description: str | dict[str, str] = ""  # a text, or texts by language
+    suggestion: str | dict[str, str] | None = None
 
 
 @dataclass
 class ContactParams:
     generic_phones: list[str] = field(default_factory=list)
     generic_emails: list[str] = field(default_factory=list)
-    generic_name: str = "Kontaktcenter"
+    # The organisation's own contact point (a name, or names by language), as messages call it.
+    generic_name: str | dict[str, str] = ""
     # Formats that must name a contact; the others are not checked for contacts at all (no OCR
     # of every photo on a shared drive just to find none).
     required_in: list[Literal["pdf", "docx", "image"]] = field(
@@ -56,6 +70,7 @@ class ContactParams:
     accepted_domains: list[str] = field(default_factory=list)  # empty: any domain
     outdated: list[OutdatedNumber] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)  # added to the built-in labels
+    # Names that are never a person's: the organisation, its places ("Lilla Edet": both words).
     generic_words: list[str] = field(default_factory=list)
     given_names: list[str] = field(default_factory=list)
     surnames: list[str] = field(default_factory=list)
@@ -65,36 +80,6 @@ class ContactParams:
     ocr_timeout: float = 60.0
     ocr_max_pages: int = 4  # pages without a text layer read per document
     ocr_max_images: int = 2  # images on pages with text, read only when no contact is found
-
-
-TEXTS = {
-    "nothing": {"en": "no contact details at all", "sv": "inga kontaktuppgifter alls"},
-    "only": {"en": "only {name}: {details}", "sv": "endast {name}: {details}"},
-    "no-details": {
-        "en": "“{name}” has no phone number or e-mail address",
-        "sv": "”{name}” saknar telefonnummer och e-postadress",
-    },
-    "no-name": {
-        "en": "“{detail}” goes with no named person",
-        "sv": "”{detail}” hör inte till någon namngiven person",
-    },
-    "old-number": {"en": "a number no longer in use", "sv": "ett nummer som inte används"},
-    "domain": {
-        "en": "outside the accepted domains: {domains}",
-        "sv": "utanför godkända domäner: {domains}",
-    },
-    "no-ocr": {
-        "en": "{what}: no text layer, and OCR (tesseract) is not available",
-        "sv": "{what}: inget textlager, och OCR (tesseract) finns inte",
-    },
-    "ocr-failed": {
-        "en": "{what}: no text layer, and OCR could not read it",
-        "sv": "{what}: inget textlager, och OCR kunde inte läsa det",
-    },
-    "image": {"en": "the image", "sv": "bilden"},
-    "document": {"en": "the document", "sv": "dokumentet"},
-    "page": {"en": "page {number}", "sv": "sidan {number}"},
-}
 
 
 class ContactRule(RuleType):
@@ -110,26 +95,28 @@ class ContactRule(RuleType):
     """
 
     name = "contact"
-    emits = ("contact-missing", "contact-incomplete", "contact-outdated", "contact-unchecked")
+    checks = (
+        Check("K401", "contact-missing", "error", "No named person to contact."),
+        Check(
+            "K402",
+            "contact-incomplete",
+            "warning",
+            "A contact without phone or e-mail, or a number without a name.",
+        ),
+        Check(
+            "K403",
+            "contact-outdated",
+            "error",
+            "An outdated phone number or a foreign e-mail domain.",
+        ),
+        Check(
+            "K404",
+            "contact-unchecked",
+            "info",
+            "Text exists only as pixels and OCR is unavailable: contacts not checked.",
+        ),
+    )
     Params = ContactParams
-    messages = {
-        "contact-missing": {
-            "en": "No named contact person ({found})",
-            "sv": "Ingen namngiven kontaktperson ({found})",
-        },
-        "contact-incomplete": {
-            "en": "Incomplete contact: {detail}",
-            "sv": "Ofullständig kontakt: {detail}",
-        },
-        "contact-outdated": {
-            "en": "Outdated contact detail “{match}” ({description})",
-            "sv": "Inaktuell kontaktuppgift ”{match}” ({description})",
-        },
-        "contact-unchecked": {
-            "en": "Contact details could not be checked: {reason}",
-            "sv": "Kontaktuppgifter kunde inte kontrolleras: {reason}",
-        },
-    }
 
     @classmethod
     def validate(cls, params: ContactParams, rule: Rule) -> list[ParamProblem]:
@@ -146,13 +133,8 @@ class ContactRule(RuleType):
 
     def __init__(self, rule: Rule, params: ContactParams) -> None:
         super().__init__(rule, params)
-        lexicon = Lexicon(
-            extra_given=frozenset(fold(n) for n in params.given_names),
-            extra_surnames=frozenset(fold(n) for n in params.surnames),
-            extra_generic=frozenset(w.lower() for w in params.generic_words),
-        )
         self.finder = Finder(
-            lexicon=lexicon,
+            lexicon=lexicon(params),
             labels=label_pattern(params.labels),
             generic_phones=frozenset(national_digits(n) for n in params.generic_phones),
             generic_emails=frozenset(a.strip().lower() for a in params.generic_emails),
@@ -202,9 +184,12 @@ class ContactRule(RuleType):
             page=text.page.page,
             box=text.page.box_between(first.start, first.end),
             part=text.part_at(first.start),
-            found=say(report, "only", name=self.params.generic_name, details=details),
+            found=say(report, "only", name=self._generic_name(report), details=details),
             severity=Severity.WARNING if self.params.kontaktcenter_only == "warn" else None,
         )
+
+    def _generic_name(self, report: Report) -> str:
+        return pick_language(self.params.generic_name, report.lang) or ""
 
     def _incomplete(self, found: list[tuple[ContactText, PageContacts]], report: Report) -> None:
         for text, result in found:
@@ -231,9 +216,10 @@ class ContactRule(RuleType):
                 old = self.outdated.get(phone.national)
                 if old is None:
                     continue
+                description = pick_language(old.description, report.lang)
                 self._at(report, "contact-outdated", text, phone.start, phone.end,
                          suggestion=old.suggestion, match=phone.raw,
-                         description=old.description or say(report, "old-number"))  # fmt: skip
+                         description=description or say(report, "old-number"))  # fmt: skip
             for email in result.emails:
                 if domains and not email.in_domains(domains):
                     self._at(report, "contact-outdated", text, email.start, email.end,
@@ -262,4 +248,18 @@ def shown(detail: Phone | Email) -> str:
 
 
 def say(report: Report, key: str, **values: str) -> str:
-    return report.text(TEXTS[key], **values)
+    """The rule file's text `key` (see the module's docstring) in the report's language."""
+    return report.text(key, **values)
+
+
+def lexicon(params: ContactParams) -> Lexicon:
+    """The built-in name lists and generic words, with the rule file's own: its given names,
+    surnames, generic words and the words of its contact point's name."""
+    name = params.generic_name
+    names = [name] if isinstance(name, str) else list(name.values())
+    words = [word for text in [*params.generic_words, *names] for word in text.split()]
+    return Lexicon(
+        extra_given=frozenset(fold(n) for n in params.given_names),
+        extra_surnames=frozenset(fold(n) for n in params.surnames),
+        extra_generic=frozenset(w.lower() for w in words),
+    )

@@ -32,10 +32,6 @@ class Email:
     def address(self) -> str:
         return f"{self.local}@{self.domain}"
 
-    @property
-    def obfuscated(self) -> bool:
-        return "@" not in self.raw
-
     def in_domains(self, domains: list[str]) -> bool:
         """True when the domain is one of `domains` or a subdomain of one."""
         return any(self.domain == d or self.domain.endswith("." + d) for d in domains)

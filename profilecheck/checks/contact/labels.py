@@ -1,5 +1,7 @@
 """Labels that introduce a contact block, in Swedish and English, and words that name a
-function or a place rather than a person (Kundtjänst, Kontaktcenter, Ale kommun...)."""
+function, a department or an organisation rather than a person (Kundtjänst, Kontaktcenter,
+kommunen...). This is knowledge of the language, the same for every organisation: the names of
+an organisation and its places come from its profile (the contact rule's `generic-words`)."""
 
 from __future__ import annotations
 
@@ -42,7 +44,8 @@ LABELS = (
     "responsible",
 )
 
-# Words that stand for a function, a department, a place or the organisation: never a person.
+# Words that stand for a function, a department or an organisation: never a person. Place
+# names are the profile's (`generic-words`), but for the country and its capital.
 GENERIC_WORDS = frozenset(
     [
         "kundtjänst",
@@ -57,27 +60,7 @@ GENERIC_WORDS = frozenset(
         "receptionen",
         "kommun",
         "kommunen",
-        "ale",
-        "alafors",
-        "nödinge",
-        "älvängen",
-        "surte",
-        "bohus",
-        "skepplanda",
-        "nol",
-        "alvhem",
-        "hålanda",
-        "starrkärr",
-        "kilanda",
-        "göteborg",
-        "kungälv",
-        "lilla",
-        "edet",
         "sverige",
-        "västra",
-        "götaland",
-        "västra",
-        "götalandsregionen",
         "regionen",
         "stockholm",
         "medborgarkontor",
@@ -117,8 +100,6 @@ GENERIC_WORDS = frozenset(
         "kommunhuset",
         "kommunhus",
         "rådhuset",
-        "ale",
-        "torg",
         "överförmyndare",
         "överförmyndaren",
         "bygglov",

@@ -3,7 +3,8 @@
 A name is two or three capitalised words: a given name (Anna, Anna-Karin, Karl Johan) and a
 surname (Svensson, Lindqvist, Al-Hassan). Both known from the lists: a strong name; one of them
 known and the other shaped like a name: a weak one, which needs a label or an agreeing e-mail
-address to count. Generic words (Kundtjänst, Kontaktcenter, Ale kommun) are never names.
+address to count. Generic words (Kundtjänst, Kontaktcenter, kommunen, and the places and
+organisation names a profile lists) are never names.
 """
 
 from __future__ import annotations

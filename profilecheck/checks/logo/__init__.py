@@ -21,6 +21,14 @@ side (logo-cropped). Every use found is also reported as logo-found with its mea
 Images placed in PDFs and Word files are recognised from their pixels and measured from their
 placement, without rendering; logos drawn as vector paths, inside photos or on scans are found on
 a page render (only where the profile requires a logo and nothing was found by structure).
+
+The words come from the rule file: `[messages]` and `[suggestions]` by finding, and `[texts]`
+for the pieces the messages are made of: {where} (in-document, on-page), {how} of
+logo-rotated (rotated, mirrored-rotated), of logo-recoloured (word-effects, delta-e) and of
+logo-cropped (cut-off, hidden, painted-over; side-left/-top/-right/-bottom; covering-text,
+-image, -graphics) and logo-recombined (name-as-text, text-in-name-place), {background}
+(dark, light), {what} of logo-clear-space (intruder-text, -graphics, -image, -page-edge,
+-picture-edge, -other) and of logo-unchecked (a-picture, when the picture has no name).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from pathlib import Path
 from profilecheck.checks.logo import surroundings
 from profilecheck.checks.logo.params import LogoParams
 from profilecheck.checks.logo.uses import Use, find_uses
+from profilecheck.core.codes import Check
 from profilecheck.core.model import MM_PER_PT, Document, Format, Page
 from profilecheck.engine.ruletype import Report, RuleType
 from profilecheck.profile.params import ParamProblem
@@ -56,74 +65,30 @@ class LogoRule(RuleType):
     """
 
     name = "logo"
-    emits = (
-        "logo-found",
-        "logo-missing",
-        "logo-distorted",
-        "logo-rotated",
-        "logo-recoloured",
-        "logo-too-small",
-        "logo-clear-space",
-        "logo-wrong-version",
-        "logo-cropped",
-        "logo-separated",
-        "logo-recombined",
-        "logo-unchecked",
+    checks = (
+        Check(
+            "L100", "logo-found", "info", "A use of the vapen or logotype, with its measurements."
+        ),
+        Check(
+            "L101", "logo-missing", "error", "The logo is missing where the profile requires it."
+        ),
+        Check("L102", "logo-distorted", "error", "The logo is stretched or squeezed."),
+        Check("L103", "logo-rotated", "error", "The logo is rotated or mirrored."),
+        Check("L104", "logo-recoloured", "error", "The logo's colours were changed."),
+        Check("L105", "logo-too-small", "error", "The logo is smaller than the minimum size."),
+        Check("L106", "logo-clear-space", "warning", "Other content intrudes on the clear space."),
+        Check("L107", "logo-wrong-version", "error", "The wrong version for the background."),
+        Check("L108", "logo-cropped", "error", "The logo is cut off or covered."),
+        Check("L109", "logo-separated", "error", "The vapen is used without its name."),
+        Check("L110", "logo-recombined", "error", "The vapen is combined with other text."),
+        Check(
+            "L111",
+            "logo-unchecked",
+            "info",
+            "A picture that may be the logo could not be examined: the logo is not checked.",
+        ),
     )
     Params = LogoParams
-    heavy = True
-    messages = {
-        "logo-found": {
-            "en": "Logo found: {version}, {width} wide, aspect {aspect}, rotation {rotation}°",
-            "sv": "Logotyp hittad: {version}, {width} bred, proportion {aspect}, rotation {rotation}°",
-        },
-        "logo-missing": {
-            "en": "The logo is missing {where}",
-            "sv": "Logotypen saknas {where_sv}",
-        },
-        "logo-distorted": {
-            "en": "The logo is distorted: aspect ratio {value} (allowed ±{limit})",
-            "sv": "Logotypen är förvrängd: proportionerna {value} (tillåtet ±{limit})",
-        },
-        "logo-rotated": {
-            "en": "The logo is {how}",
-            "sv": "Logotypen är {how_sv}",
-        },
-        "logo-recoloured": {
-            "en": "The logo's colours were changed ({how})",
-            "sv": "Logotypens färger är ändrade ({how_sv})",
-        },
-        "logo-too-small": {
-            "en": "The logo is too small: {value} (minimum {limit})",
-            "sv": "Logotypen är för liten: {value} (minst {limit})",
-        },
-        "logo-clear-space": {
-            "en": "{what} inside the logo's clear space ({value} of {limit} shield widths)",
-            "sv": "{what_sv} inom logotypens frizon ({value} av {limit} sköldbredder)",
-        },
-        "logo-wrong-version": {
-            "en": "{version} on a {background} background: use {better}",
-            "sv": "{version} på {background_sv} bakgrund: använd {better}",
-        },
-        "logo-cropped": {
-            "en": "The logo is cut off or covered: {how}",
-            "sv": "Logotypen är beskuren eller skymd: {how_sv}",
-        },
-        "logo-separated": {
-            "en": "The vapen is used without the name {logotype_name}",
-            "sv": "Vapnet används utan namnet {logotype_name}",
-        },
-        "logo-recombined": {
-            "en": "The vapen is combined with text: {how}",
-            "sv": "Vapnet är kombinerat med text: {how_sv}",
-        },
-        "logo-unchecked": {
-            "en": "No logo found {where}, but a picture could not be examined ({what}): "
-            "the logo is not checked",
-            "sv": "Ingen logotyp hittad {where_sv}, men en bild kunde inte undersökas ({what}): "
-            "logotypen är inte kontrollerad",
-        },
-    }
 
     @classmethod
     def validate(cls, params: LogoParams, rule: Rule) -> list[ParamProblem]:
@@ -158,16 +123,16 @@ class LogoRule(RuleType):
         pages = {use.page for use in uses}
         if required == "anywhere" or (required == "first-page" and not document.paginated):
             if not uses:
-                _absent(report, document.pages, None, "in the document", "i dokumentet")
+                _absent(report, document.pages, None, report.text("in-document"))
             return
         wanted = [1] if required == "first-page" else [p.number for p in document.pages]
         for number in wanted:
             if number not in pages:
                 page = document.pages[number - 1]
-                _absent(report, [page], number, f"on page {number}", f"på sida {number}")
+                _absent(report, [page], number, report.text("on-page", number=number))
 
 
-def _absent(report: Report, pages: list[Page], number: int | None, where: str, where_sv: str):
+def _absent(report: Report, pages: list[Page], number: int | None, where: str):
     """logo-missing, unless a picture there could not be looked at (an EMF or WMF logo in Word,
     a broken image): then the logo is unchecked, which is not the same as absent. (On a page
     that can be rendered the search saw every picture the renderer could draw.)"""
@@ -183,8 +148,7 @@ def _absent(report: Report, pages: list[Page], number: int | None, where: str, w
             "logo-unchecked",
             page=number,
             where=where,
-            where_sv=where_sv,
-            what=unseen[0].name or "a picture",
+            what=unseen[0].name or report.text("a-picture"),
             measured={"pictures_not_examined": len(unseen)},
         )
         return
@@ -192,7 +156,6 @@ def _absent(report: Report, pages: list[Page], number: int | None, where: str, w
         "logo-missing",
         page=number,
         where=where,
-        where_sv=where_sv,
         measured={"value": 0, "limit": 1},
     )
 
@@ -239,19 +202,14 @@ def _geometry(use: Use, params: LogoParams, where: dict, report: Report) -> None
             **where,
             value=f"{use.aspect:.3f}",
             limit=f"{limit:.0%}",
-            suggestion="Skala logotypen proportionerligt / Scale the logo proportionally",
             measured={"value": round(use.aspect, 4), "limit": limit},
         )
     if abs(use.rotation) >= params.rotation_tolerance or use.mirrored:
-        turned = f"rotated {use.rotation:.1f}°"
-        turned_sv = f"roterad {use.rotation:.1f}°"
-        if use.mirrored:
-            turned, turned_sv = f"mirrored and {turned}", f"spegelvänd och {turned_sv}"
+        turned = "mirrored-rotated" if use.mirrored else "rotated"
         report(
             "logo-rotated",
             **where,
-            how=turned,
-            how_sv=turned_sv,
+            how=report.text(turned, angle=f"{use.rotation:.1f}"),
             measured={
                 "value": round(use.rotation, 2),
                 "mirrored": use.mirrored,
@@ -263,14 +221,15 @@ def _geometry(use: Use, params: LogoParams, where: dict, report: Report) -> None
 def _colours(use: Use, params: LogoParams, where: dict, report: Report) -> None:
     if use.effects or use.delta_e > params.recolour_delta_e:
         effects = ", ".join(use.effects)
-        measured_en = f"ΔE2000 {use.delta_e:.1f} from {use.version}"
-        measured_sv = f"ΔE2000 {use.delta_e:.1f} mot {use.version}"
+        if effects:
+            how = report.text("word-effects", effects=effects)
+        else:
+            how = report.text("delta-e", delta_e=f"{use.delta_e:.1f}", version=use.version)
         report(
             "logo-recoloured",
             **where,
-            how=f"Word effects: {effects}" if effects else measured_en,
-            how_sv=f"Word-effekter: {effects}" if effects else measured_sv,
-            suggestion=f"Använd originalfilen / Use the original artwork ({use.version})",
+            how=how,
+            version=use.version,
             measured={
                 "value": round(use.delta_e, 2),
                 "limit": params.recolour_delta_e,
@@ -294,8 +253,7 @@ def _colours(use: Use, params: LogoParams, where: dict, report: Report) -> None:
         better=better,
         suggestion=better,
         version=use.version,
-        background="dark" if dark else "light",
-        background_sv="mörk" if dark else "ljus",
+        background=report.text("dark" if dark else "light"),
         measured={
             "value": round(lightness, 1),
             "limit": params.dark_below_lightness,

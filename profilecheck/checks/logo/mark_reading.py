@@ -11,14 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from profilecheck.checks.logo.vision import (
-    MarkModel,
-    Version,
-    flatten,
-    gray,
-    load_rgba,
-    resize_to_height,
-)
+from profilecheck.checks.logo.artwork import MarkModel, Version, load_rgba
+from profilecheck.checks.logo.raster import flatten, gray, resize_to_height
 
 # The charges (leaf, waves: every one-colour region of the artwork but the lightest, the field)
 # must stand out from the field by this many grey levels.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from profilecheck.checks.logo.artwork import Detection, MarkModel
 from profilecheck.checks.logo.mark_reading import (
     charge_coverage,
     covered_sides,
@@ -20,7 +21,7 @@ from profilecheck.checks.logo.mark_reading import (
     read_name,
     seen_through,
 )
-from profilecheck.checks.logo.vision import Detection, MarkModel, gray, lab_of, ring_lightness
+from profilecheck.checks.logo.raster import gray, lab_of, ring_lightness
 
 COARSE_HEIGHTS = (16, 19, 23, 27)  # template heights per octave of the search pyramid
 COARSE_SCALE = 0.45  # marks of 40 px are ~18 px in the coarse image

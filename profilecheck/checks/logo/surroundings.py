@@ -1,6 +1,9 @@
 """What lies around a use of the logo: whether it is whole (not cropped, not covered, not running
 off the page), has its clear space, and stands as the unit it was drawn as (the vapen not
-separated from its name, nor combined with other text in the name's place)."""
+separated from its name, nor combined with other text in the name's place).
+
+Every word of the findings is the rule file's (`[texts]`, keys listed in the logo rule type's
+docstring); this module names the pieces by key."""
 
 from __future__ import annotations
 
@@ -13,13 +16,10 @@ if TYPE_CHECKING:
     from profilecheck.checks.logo.params import LogoParams
     from profilecheck.checks.logo.uses import Use
 
-SIDES = (
-    ("left", "till vänster"),
-    ("top", "upptill"),
-    ("right", "till höger"),
-    ("bottom", "nedtill"),
-)
-COVERING = {"text": ("text", "text"), "image": ("an image", "en bild")}
+SIDES = ("left", "top", "right", "bottom")  # texts side-left, side-top, ...
+COVERING = {"text": "covering-text", "image": "covering-image"}  # else covering-graphics
+# What may stand in the clear space (texts intruder-...), in the order that settles a tie.
+INTRUDERS = ("image", "graphics", "other", "text", "page-edge", "picture-edge")
 CUT_TOLERANCE = 0.01  # of the image's width or height
 COVERED_TOLERANCE = 0.03  # of the drawing's area
 
@@ -33,22 +33,19 @@ def cut_off(use: Use, document: Document, where: dict, report: Report) -> None:
         cuts = _cuts(use, page, document.paginated)
         covered = _covered_by(use, page)
     hows = [
-        (f"{cut:.0%} cut off at the {side}", f"{cut:.0%} bortskuret {side_sv}")
-        for cut, (side, side_sv) in zip(cuts, SIDES, strict=True)
+        report.text("cut-off", cut=f"{cut:.0%}", side=report.text(f"side-{side}"))
+        for cut, side in zip(cuts, SIDES, strict=True)
         if cut > CUT_TOLERANCE
     ]
     if covered:
-        what, what_sv = COVERING.get(covered[0], ("graphics", "grafik"))
-        hows.append((f"{what} painted over it", f"{what_sv} ovanpå"))
-    names = dict(SIDES)
-    hows += [(f"hidden at the {side}", f"dold {names[side]}") for side in use.covered]
+        what = report.text(COVERING.get(covered[0], "covering-graphics"))
+        hows.append(report.text("painted-over", what=what))
+    hows += [report.text("hidden", side=report.text(f"side-{side}")) for side in use.covered]
     if hows:
         report(
             "logo-cropped",
             **where,
-            how="; ".join(en for en, _ in hows),
-            how_sv="; ".join(sv for _, sv in hows),
-            suggestion="Placera hela logotypen fritt / Place the whole logo, uncovered",
+            how="; ".join(hows),
             measured={
                 "cut": [round(cut, 3) for cut in cuts],
                 "covered_fraction": round(covered[1], 3) if covered else 0.0,
@@ -114,13 +111,12 @@ def clear_space(
         intruders = _intruders(use, page, params.clear_space * shield, document.paginated)
     if not intruders:
         return
-    gap, what, what_sv = min(intruders)
+    gap, what = min(intruders, key=lambda item: (item[0], INTRUDERS.index(item[1])))
     value = round(gap / shield, 2)
     report(
         "logo-clear-space",
         **where,
-        what=what,
-        what_sv=what_sv,
+        what=report.text(f"intruder-{what}"),
         value=f"{value:g}",
         limit=f"{params.clear_space:g}",
         measured={"value": value, "limit": params.clear_space, "unit": "shield widths"},
@@ -128,25 +124,25 @@ def clear_space(
 
 
 def _intruders(use: Use, page: Page, reach: float, paginated: bool) -> list[tuple]:
-    """(gap, what, what in Swedish) of the document content inside the band."""
+    """(gap, what: one of INTRUDERS) of the document content inside the band."""
     band = use.box.expanded(reach)
-    intruders: list[tuple[float, str, str]] = []
+    intruders: list[tuple[float, str]] = []
     inside = use.box.expanded(max(1.5, 0.2 * reach))
     for span in page.spans:
         if span.box and span.box.intersects(band) and not inside.contains(span.box):
-            intruders.append((_gap(use.box, span.box), "Text", "Text"))
+            intruders.append((_gap(use.box, span.box), "text"))
     for paint in page.paints:
         box = paint.box
         if box.intersects(band) and not inside.contains(box) and not box.contains(use.box):
-            intruders.append((_gap(use.box, box), "Graphics", "Grafik"))
+            intruders.append((_gap(use.box, box), "graphics"))
     for image in page.images:
         box = image.box
         if image is use.image or box.contains(use.box) or inside.contains(box):
             continue
         if box.intersects(band):
-            intruders.append((_gap(use.box, box), "An image", "En bild"))
+            intruders.append((_gap(use.box, box), "image"))
     if paginated and not page.box.contains(band):
-        intruders.append((_gap_to_edge(use.box, page.box), "The page edge", "Sidkanten"))
+        intruders.append((_gap_to_edge(use.box, page.box), "page-edge"))
     return intruders
 
 
@@ -159,11 +155,11 @@ def _pixel_intruders(use: Use, page: Page, reach: float) -> list[tuple]:
     """In an image file: the picture's edge inside the band, or pixels in the band that stand
     out from its background (text, lines, other pictures)."""
     scale = page.images[0].pixel_width / page.width  # pixels per box unit
-    intruders: list[tuple[float, str, str]] = []
+    intruders: list[tuple[float, str]] = []
     band = use.box.expanded(reach)
     asset = use.box.width >= ASSET_SHARE * page.width or use.box.height >= ASSET_SHARE * page.height
     if not asset and not page.box.contains(band):
-        intruders.append((_gap_to_edge(use.box, page.box), "The picture's edge", "Bildkanten"))
+        intruders.append((_gap_to_edge(use.box, page.box), "picture-edge"))
     seen = band.intersection(page.box)
     picture = page.render(72 * scale, seen)  # the band only: no need to convert the rest
     box = Box(
@@ -174,7 +170,7 @@ def _pixel_intruders(use: Use, page: Page, reach: float) -> list[tuple]:
     )
     gap = _ink_gap(picture, box, reach * scale)
     if gap is not None:
-        intruders.append((gap / scale, "Other content", "Annat innehåll"))
+        intruders.append((gap / scale, "other"))
     return intruders
 
 
@@ -183,7 +179,7 @@ def _ink_gap(picture: Any, box: Box, reach: float) -> float | None:
     `reach` pixels wide around it; None when nothing does."""
     import numpy as np
 
-    from profilecheck.checks.logo.vision import gray
+    from profilecheck.checks.logo.raster import gray
 
     band = box.expanded(reach)
     x0, y0 = max(0, int(band.x0)), max(0, int(band.y0))
@@ -235,15 +231,13 @@ def combination(
         words.sort(key=lambda span: (span.box.y0, span.box.x0))
         text = " ".join(" ".join(span.text for span in words).split())
         if text.casefold() == params.name.casefold():
-            how, how_sv = "the name is set as text", "namnet är satt som text"
+            how = report.text("name-as-text")
         else:
-            how, how_sv = f"“{text[:60]}” in the name's place", f"”{text[:60]}” på namnets plats"
+            how = report.text("text-in-name-place", text=text[:60])
         report(
             "logo-recombined",
             **where,
             how=how,
-            how_sv=how_sv,
-            suggestion="Använd logotypfilen / Use the logotype file",
             measured={"text": text[:200], "name": params.name},
         )
     elif params.vapen_alone == "forbidden":
@@ -251,7 +245,6 @@ def combination(
             "logo-separated",
             **where,
             logotype_name=params.name,
-            suggestion="Använd logotypen med namnet / Use the logotype with the name",
             measured={"layout": use.kind, "vapen_alone": params.vapen_alone},
         )
 

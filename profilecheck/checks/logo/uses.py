@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from profilecheck.core.model import Box, Document, Format, Page, Part, PlacedImage
 
 if TYPE_CHECKING:
+    from profilecheck.checks.logo.artwork import Detection, MarkModel
     from profilecheck.checks.logo.params import LogoParams
-    from profilecheck.checks.logo.vision import Detection, MarkModel
 
 MAX_STRUCTURE_PIXELS = 4_000_000  # bigger placed images are photos, not logo files
 
@@ -46,12 +46,12 @@ class Use:
 def find_uses(document: Document, params: LogoParams, folder: Path) -> list[Use]:
     if not _worth_looking(document, params):
         return []  # no pictures and nothing to render: not even the artwork needs loading
-    from profilecheck.checks.logo import vision
+    from profilecheck.checks.logo import artwork
 
     versions = tuple(
         (v.name, str((folder / v.file).resolve()), v.background) for v in params.versions
     )
-    model = vision.load_model(str((folder / params.mark).resolve()), versions)
+    model = artwork.load_model(str((folder / params.mark).resolve()), versions)
     if document.format is Format.IMAGE:
         return _image_file(document, model)
     uses: list[Use] = []
@@ -87,7 +87,7 @@ def _search_page(page: Page, params: LogoParams) -> bool:
 
 def _placed(page: Page, image: PlacedImage, model: MarkModel, params: Any) -> Use | None:
     """The placed image when it is an artwork version, measured from its placement."""
-    from profilecheck.checks.logo import vision
+    from profilecheck.checks.logo import artwork, raster
 
     if not image.pixel_width or not image.pixel_height:
         return None
@@ -100,16 +100,16 @@ def _placed(page: Page, image: PlacedImage, model: MarkModel, params: Any) -> Us
         pixels = image.pixels()
     except Exception:
         return None
-    version, _ = vision.match_whole(pixels, model)
+    version, _ = artwork.match_whole(pixels, model)
     if version is None:
         return None
     array = _array(pixels)
-    rgb = vision.flatten(array)
+    rgb = raster.flatten(array)
     height, width = rgb.shape[:2]
     sx, sy = width / version.width, height / version.rgba.shape[0]
     mx, my, mw, mh = version.mark
-    observed = vision.observed_colours(rgb, model, (mx * sx, my * sy, mw * sx, mh * sy))
-    nearest, distance = vision.nearest_version(model, observed, version.kind)
+    observed = artwork.observed_colours(rgb, model, (mx * sx, my * sy, mw * sx, mh * sy))
+    nearest, distance = artwork.nearest_version(model, observed, version.kind)
     transform = image.transform
     aspect = (pixel_aspect / version.aspect) * transform.aspect_ratio_change
     logo_width = _printed_width(
@@ -131,7 +131,7 @@ def _placed(page: Page, image: PlacedImage, model: MarkModel, params: Any) -> Us
         part=image.part,
         effects=image.effects,
         image=image,
-        margins=vision.drawn_margins(array),
+        margins=raster.drawn_margins(array),
     )
 
 
@@ -145,7 +145,7 @@ def _page_background(page: Page, box: Box, dpi: float) -> float | None:
     """L* of a ring of the page around the box (None when the page cannot be rendered)."""
     if not page.can_render:
         return 100.0  # Word: a page without a render is white paper
-    from profilecheck.checks.logo import vision
+    from profilecheck.checks.logo import raster
 
     margin = max(2.0, 0.1 * max(box.width, box.height))
     clip = Box(
@@ -165,7 +165,7 @@ def _page_background(page: Page, box: Box, dpi: float) -> float | None:
         (box.x1 - clip.x0) * scale,
         (box.y1 - clip.y0) * scale,
     )
-    return vision.ring_lightness(render, inner, margin * scale)
+    return raster.ring_lightness(render, inner, margin * scale)
 
 
 def _rendered(page: Page, model: MarkModel, dpi: float) -> list[Use]:
@@ -183,16 +183,17 @@ def _rendered(page: Page, model: MarkModel, dpi: float) -> list[Use]:
 
 
 def _image_file(document: Document, model: MarkModel) -> list[Use]:
-    from profilecheck.checks.logo import mark_search, vision
+    from profilecheck.checks.logo import mark_search, raster
 
     page = document.pages[0]
     image = page.images[0] if page.images else None
     if image is None:
         return []
     pixels = _array(image.pixels())
-    dpi = float(document.metadata.extra.get("dpi") or 72.0)
-    known = bool(document.metadata.extra.get("dpi_known"))
-    rgb = vision.flatten(pixels)
+    info = document.metadata.image
+    dpi = (info.dpi if info else None) or 72.0
+    known = info is not None and info.dpi_known
+    rgb = raster.flatten(pixels)
     uses = [
         _from_detection(d, model, 1, 72 / dpi, "image", size_known=known)
         for d in mark_search.find_marks(rgb, model)
@@ -219,9 +220,9 @@ def _from_detection(
     source: str,
     size_known: bool = True,
 ) -> Use:
-    from profilecheck.checks.logo import vision
+    from profilecheck.checks.logo import artwork
 
-    version, distance = vision.nearest_version(model, detection.observed, detection.kind)
+    version, distance = artwork.nearest_version(model, detection.observed, detection.kind)
     x0, y0, x1, y1 = detection.box
     return Use(
         version=version.name,

@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from profilecheck.checks.palette.sources import Use, colour_uses, group_uses
+from profilecheck.checks.palette.sources import ColourUse, colour_uses, group_uses
+from profilecheck.core.codes import Check
 from profilecheck.core.colour import (
     Swatch,
     cmyk_colour,
@@ -107,25 +108,12 @@ class PaletteRule(RuleType):
     """
 
     name = "palette"
-    emits = ("colour-off-palette", *PREFLIGHT)
+    checks = (
+        Check("C201", "colour-off-palette", "warning", "A colour that is not in the palette."),
+        Check("C202", "rgb-image-in-print", "warning", "An RGB image in a document for print."),
+        Check("C203", "spot-colour-unknown", "warning", "A spot colour the profile does not name."),
+    )
     Params = PaletteParams
-    heavy = True
-    messages = {
-        "colour-off-palette": {
-            "en": "{colour} is not a palette colour ({uses}{sample}); nearest is {nearest}, "
-            "ΔE {delta_e}",
-            "sv": "{colour} är inte en profilfärg ({uses}{sample}); närmast är {nearest}, "
-            "ΔE {delta_e}",
-        },
-        "rgb-image-in-print": {
-            "en": "Image {image} is in RGB ({mode}); print needs CMYK",
-            "sv": "Bilden {image} är i RGB ({mode}); tryck kräver CMYK",
-        },
-        "spot-colour-unknown": {
-            "en": "Spot colour “{spot}” is not in the profile",
-            "sv": "Dekorfärgen ”{spot}” finns inte i profilen",
-        },
-    }
 
     def __init__(self, rule: Rule, params: PaletteParams) -> None:
         super().__init__(rule, params)
@@ -165,10 +153,10 @@ class PaletteRule(RuleType):
         if "rgb-image-in-print" in self.params.preflight:
             self._rgb_images(document, report)
 
-    def _tolerance(self, use: Use) -> float:
+    def _tolerance(self, use: ColourUse) -> float:
         return getattr(self.params.tolerance, use.source)
 
-    def _allowed(self, use: Use) -> bool:
+    def _allowed(self, use: ColourUse) -> bool:
         if use.photo and self.params.photos == "exempt":
             return True
         if any(swatch.rgb and swatch.rgb.hex == use.colour.hex for swatch in self.swatches):
@@ -184,7 +172,7 @@ class PaletteRule(RuleType):
         match = nearest(use.colour, self.swatches, self.params.tolerance.cmyk / 100)
         return match is not None and match.delta_e <= self._tolerance(use)
 
-    def _report_group(self, group: list[Use], report: Report) -> None:
+    def _report_group(self, group: list[ColourUse], report: Report) -> None:
         first = group[0]
         match = nearest(first.colour, self.swatches, self.params.tolerance.cmyk / 100)
         if match is None:
@@ -205,7 +193,7 @@ class PaletteRule(RuleType):
             delta_e=delta_e,
         )
 
-    def _unknown_spots(self, uses: list[Use], report: Report) -> None:
+    def _unknown_spots(self, uses: list[ColourUse], report: Report) -> None:
         known = {spot_key(s.spot) for s in self.swatches if s.spot}
         reported = set()
         for use in uses:

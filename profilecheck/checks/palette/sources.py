@@ -1,4 +1,4 @@
-"""Where a document's colours come from, for the palette rule: one `Use` per coloured thing.
+"""Where a document's colours come from, for the palette rule: one `ColourUse` per coloured thing.
 
 Text colours (as declared in PDFs where the reader could tell, else the spans' sRGB), vector
 fills and strokes, Word highlighting and shading, and the flat colours of graphics. The list is a
@@ -18,7 +18,7 @@ JPEG_NAMES = (".jpg", ".jpeg", ".jfif")
 
 
 @dataclass(frozen=True)
-class Use:
+class ColourUse:
     colour: Colour
     source: str  # tolerance class: "exact", "converted", "png", "jpeg"
     what: str  # text, fill, stroke, highlight, shading, image
@@ -49,9 +49,9 @@ def describe(colour: Colour) -> str:
 
 def colour_uses(
     document: Document, images: bool, min_area: float, max_pixels: int = 4_000_000
-) -> list[Use]:
-    def compute(doc: Document) -> list[Use]:
-        uses: list[Use] = []
+) -> list[ColourUse]:
+    def compute(doc: Document) -> list[ColourUse]:
+        uses: list[ColourUse] = []
         for page in doc.pages:
             uses += page_uses(doc, page)
         return uses
@@ -63,16 +63,16 @@ def colour_uses(
     return uses
 
 
-def group_uses(uses: Iterable[Use]) -> list[list[Use]]:
+def group_uses(uses: Iterable[ColourUse]) -> list[list[ColourUse]]:
     """One group per colour and page, in first-use order."""
-    groups: dict[tuple, list[Use]] = {}
+    groups: dict[tuple, list[ColourUse]] = {}
     for use in uses:
         groups.setdefault(use.key, []).append(use)
     return list(groups.values())
 
 
-def page_uses(document: Document, page: Page) -> list[Use]:
-    uses: list[Use] = []
+def page_uses(document: Document, page: Page) -> list[ColourUse]:
+    uses: list[ColourUse] = []
     text_paints = []
     if document.format is Format.PDF:
         for paint in page.paints:
@@ -80,19 +80,21 @@ def page_uses(document: Document, page: Page) -> list[Use]:
                 text_paints.append(paint)
                 continue
             source = _source(paint.colour)
-            uses.append(Use(paint.colour, source, paint.operation, page.number, paint.box))
+            uses.append(ColourUse(paint.colour, source, paint.operation, page.number, paint.box))
     uses += _text_uses(page, text_paints)
     return uses
 
 
-def _text_uses(page: Page, text_paints: list) -> list[Use]:
+def _text_uses(page: Page, text_paints: list) -> list[ColourUse]:
     spans = page.spans
     uses = []
     if text_paints:  # declared colours: name the text by the span under the paint
         for paint in text_paints:
             text = next((s.text for s in spans if s.box and s.box.intersects(paint.box)), "")
             colour = paint.colour
-            uses.append(Use(colour, _source(colour), "text", page.number, paint.box, text=text))
+            uses.append(
+                ColourUse(colour, _source(colour), "text", page.number, paint.box, text=text)
+            )
     for span in spans:
         if span.colour is not None and not text_paints:
             uses.append(_span_use(span, span.colour, "text"))
@@ -103,8 +105,8 @@ def _text_uses(page: Page, text_paints: list) -> list[Use]:
     return uses
 
 
-def _span_use(span: object, colour: Colour, what: str) -> Use:
-    return Use(
+def _span_use(span: object, colour: Colour, what: str) -> ColourUse:
+    return ColourUse(
         colour,
         _source(colour),
         what,
@@ -120,9 +122,9 @@ def _source(colour: Colour) -> str:
 
 
 def _images(min_area: float, max_pixels: int):
-    def compute(document: Document) -> list[Use]:
+    def compute(document: Document) -> list[ColourUse]:
         analysed: dict[str, ImageColours | None] = {}
-        uses: list[Use] = []
+        uses: list[ColourUse] = []
         for image in document.images():
             key = image.digest or f"{image.name}:{id(image)}"
             if key not in analysed:
@@ -146,10 +148,10 @@ def _analyse(image: PlacedImage, min_area: float, max_pixels: int) -> ImageColou
         return None
 
 
-def _image_uses(document: Document, image: PlacedImage, found: ImageColours) -> list[Use]:
+def _image_uses(document: Document, image: PlacedImage, found: ImageColours) -> list[ColourUse]:
     source = "jpeg" if _lossy(document, image) else "png"
     return [
-        Use(
+        ColourUse(
             Colour("rgb", rgb),
             source,
             "image",
@@ -165,7 +167,8 @@ def _image_uses(document: Document, image: PlacedImage, found: ImageColours) -> 
 
 def _lossy(document: Document, image: PlacedImage) -> bool:
     if document.format is Format.IMAGE:
-        return str(document.metadata.extra.get("format", "")).upper() == "JPEG"
+        info = document.metadata.image
+        return info is not None and (info.codec or "").upper() == "JPEG"
     if document.format is Format.PDF:
         return True  # the reader does not say which filter; DCT is the common case
     return image.name.lower().endswith(JPEG_NAMES)

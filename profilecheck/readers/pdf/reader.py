@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pymupdf
 
 from profilecheck.core.errors import ReadError
+from profilecheck.core.facts import StructureTree, TreeWalk
 from profilecheck.core.limits import Limits
 from profilecheck.core.model import (
     Box,
@@ -307,19 +309,19 @@ def _metadata(pdf: pymupdf.Document, encrypted: bool) -> Metadata:
         modified=_pdf_date(info.get("modDate")),
         producer=(info.get("producer") or "").strip() or None,
         encrypted=encrypted,
-        extra={"marked": marked, "struct_tree": has_tree, "load_structure": _structure(pdf)},
+        structure=StructureTree(present=has_tree, marked=marked, _walk=_structure(pdf)),
     )
 
 
-def _structure(pdf: pymupdf.Document) -> Any:
-    """A loader of the structure tree's figures and tags: walked only if a rule asks."""
+def _structure(pdf: pymupdf.Document) -> Callable[[], TreeWalk]:
+    """A walker of the structure tree's figures and tags: walked only if a rule asks."""
 
-    def load() -> dict[str, Any]:
+    def walk() -> TreeWalk:
         from profilecheck.readers.pdf.tags import read_structure
 
         return read_structure(pdf)
 
-    return load
+    return walk
 
 
 def _catalog_value(pdf: pymupdf.Document, key: str) -> str | None:

@@ -4,12 +4,14 @@ PyMuPDF has no structure-tree API, so this walks /StructTreeRoot object by objec
 structure element's source (`xref_object`) is parsed by a small PDF-syntax parser, so kids
 written inline (direct dictionaries in a /K array) are seen as well as indirect ones. The walk
 is bounded by a node count and never visits an object twice, so a looping or huge tree costs a
-bounded amount of work. What it finds goes into `Metadata.extra`:
+bounded amount of work. What it finds is a `facts.TreeWalk`, which the PDF reader hands out
+lazily through `Metadata.structure`:
 
-    figures           [{"page": 3, "alt": "Ales vapen", "type": "Figure"}, ...]  alt None if absent
-    struct_tags       {"P": 120, "H1": 2, "Figure": 4, ...}  after the /RoleMap
-    struct_elements   how many structure elements were visited
-    struct_truncated  True when the node limit stopped the walk
+    figures    (Figure(page=3, alt="Ales vapen", type="Figure"), ...)  alt None if absent
+    tags       {"P": 120, "H1": 2, "Figure": 4, ...}  after the /RoleMap
+    elements   how many structure elements were visited
+    truncated  True when the node limit stopped the walk
+    error      why the tree could not be read (None when it could)
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
+
+from profilecheck.core.facts import Figure, TreeWalk
 
 MAX_NODES = 20_000
 TOKEN = re.compile(
@@ -158,7 +163,7 @@ class _Walk:
         self.nodes = 0
         self.truncated = False
         self.tags: Counter[str] = Counter()
-        self.figures: list[dict[str, Any]] = []
+        self.figures: list[Figure] = []
         self.role_map: dict[str, str] = {}
         self.pages = {pdf.page_xref(i): i + 1 for i in range(pdf.page_count)}
 
@@ -215,23 +220,23 @@ class _Walk:
         if kind == "Figure":
             alt = element.get("Alt") or element.get("ActualText")
             alt = alt.strip(" \t\r\n\x00") if isinstance(alt, str) else None
-            self.figures.append({"page": page, "alt": alt or None, "type": str(element["S"])})
+            self.figures.append(Figure(page=page, alt=alt or None, type=str(element["S"])))
 
 
-def read_structure(pdf: Any, max_nodes: int = MAX_NODES) -> dict[str, Any]:
-    """Figures and tag counts of the structure tree, for `Metadata.extra`; empty when absent."""
+def read_structure(pdf: Any, max_nodes: int = MAX_NODES) -> TreeWalk:
+    """Figures and tag counts of the structure tree; empty when there is none."""
     try:
         kind, value = pdf.xref_get_key(pdf.pdf_catalog(), "StructTreeRoot")
         walk = _Walk(pdf, max_nodes)
         root = parse_object(value) if kind == "dict" else walk.resolve(parse_object(value))
         if not isinstance(root, dict):
-            return {}
+            return TreeWalk()
         walk.run(root)
     except Exception as error:  # a damaged tree is reported as unreadable tags, never raised
-        return {"struct_error": str(error)}
-    return {
-        "figures": walk.figures,
-        "struct_tags": dict(walk.tags),
-        "struct_elements": walk.nodes,
-        "struct_truncated": walk.truncated,
-    }
+        return TreeWalk(error=str(error))
+    return TreeWalk(
+        figures=tuple(walk.figures),
+        tags=MappingProxyType(dict(walk.tags)),
+        elements=walk.nodes,
+        truncated=walk.truncated,
+    )

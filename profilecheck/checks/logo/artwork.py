@@ -1,18 +1,19 @@
-"""Finding a mark (Ales vapen) in pixels with OpenCV, and measuring how it is drawn.
+"""The artwork model of a mark (Ales vapen): the mark's template and colour regions, each artwork
+version located and sampled; and whole-image matching against it.
 
-Two ways in. `match_whole` asks whether a placed image *is* one of the artwork versions (a
-perceptual hash on a normalised 32×32 grayscale, then normalised cross-correlation), so an image
-embedded in a PDF or Word file is recognised without rendering. `find_marks` searches a picture
-(a page render, a photo, a scan) for the mark wherever it is: coarse normalised cross-correlation
-over a scale pyramid of a small grayscale template proposes candidates (negative peaks are
-white-on-dark marks), then ECC alignment with an affine model on a patch of the full-resolution
-image verifies each one and measures its scale in x and y (aspect), rotation and position.
-Flat heraldic art has too few keypoints at small sizes for SIFT/ORB to be reliable, and ECC
-gives the geometry directly, so no feature matcher is used.
+Two ways in. `match_whole` asks whether a placed image *is* one of the artwork versions
+(normalised cross-correlation of 32×32 grayscales), so an image embedded in a PDF or Word file
+is recognised without rendering. `find_marks` (profilecheck.checks.logo.mark_search) searches a
+picture (a page render, a photo, a scan) for the mark wherever it is: coarse normalised
+cross-correlation over a scale pyramid of a small grayscale template proposes candidates
+(negative peaks are white-on-dark marks), then ECC alignment with an affine model on a patch of
+the full-resolution image verifies each one and measures its scale in x and y (aspect), rotation
+and position. Flat heraldic art has too few keypoints at small sizes for SIFT/ORB to be
+reliable, and ECC gives the geometry directly, so no feature matcher is used.
 
 Colours are sampled in the aligned mark frame, region by region (leaf, waves, field...), and
 compared with each version's colours in ΔE2000 (profilecheck.core.colour) to name the version and
-to tell a recoloured mark.
+to tell a recoloured mark. The pixel helpers are in profilecheck.checks.logo.raster.
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from profilecheck.core.colour import delta_e, rgb_to_lab
+from profilecheck.checks.logo.raster import (
+    flatten,
+    gray,
+    grown,
+    lab_of,
+    resize_to_height,
+    signature,
+    signatures,
+)
+from profilecheck.core.colour import delta_e
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -68,7 +78,7 @@ class MarkModel:
     width: float  # the mark's width in the template (its last column may be padding)
     regions: dict[str, Any]  # region name -> bool mask in the template frame
     versions: list[Version]
-    signatures: dict[str, list[tuple[int, Any]]]  # version -> [(dhash, 32×32 gray), ...]
+    signatures: dict[str, list[Any]]  # version -> its 32×32 signature on white, black, grey
     logotypes: list[Version] = field(default_factory=list)  # one per layout, to read the name
     inner: Any = None  # bool mask: inside the shield, away from its outline
     shapes: list[Any] = field(default_factory=list)  # other versions' grays, same frame
@@ -115,40 +125,6 @@ def load_rgba(path: Path) -> tuple[Any, float]:
     return rgba.copy(), aspect
 
 
-def resize_to_height(rgba: Any, height: int) -> Any:
-    """`rgba` scaled to `height` rows in its exact proportions: rounding the width would stretch
-    the drawing by up to half a pixel (2 % of a small mark), so transparent columns are added
-    on the right until the scaled width is whole."""
-    import cv2
-    import numpy as np
-
-    h, w = rgba.shape[:2]
-    scale = height / h
-    width = max(1, math.ceil(w * scale - 1e-6))
-    padded = round(width / scale)
-    if padded > w:
-        rgba = np.concatenate([rgba, np.zeros((h, padded - w, rgba.shape[2]), rgba.dtype)], 1)
-    method = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    return cv2.resize(np.ascontiguousarray(rgba), (width, height), interpolation=method)
-
-
-def flatten(rgba: Any, background: tuple[int, int, int] = (255, 255, 255)) -> Any:
-    """RGBA over a plain background, as RGB uint8."""
-    import numpy as np
-
-    if rgba.shape[2] == 3:
-        return rgba
-    alpha = rgba[..., 3:4].astype(np.float32) / 255
-    out = rgba[..., :3].astype(np.float32) * alpha + np.float32(background) * (1 - alpha)
-    return out.round().astype(np.uint8)
-
-
-def gray(rgb: Any) -> Any:
-    import cv2
-
-    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-
-
 @lru_cache(maxsize=8)
 def load_model(mark_path: str, versions: tuple[tuple[str, str, str], ...]) -> MarkModel:
     """The detection model: the mark's template and regions, each version located and sampled."""
@@ -170,8 +146,8 @@ def load_model(mark_path: str, versions: tuple[tuple[str, str, str], ...]) -> Ma
     }
     model = MarkModel(template, mark_aspect * REFINE_HEIGHT, regions, [], {})
     opaque = (small[..., 3] > 200).astype(np.uint8)
-    model.inner = _grown(opaque, -(REFINE_HEIGHT // 16)) > 0
-    model.silhouette = _grown(opaque, 2)
+    model.inner = grown(opaque, -(REFINE_HEIGHT // 16)) > 0
+    model.silhouette = grown(opaque, 2)
     model.charges = _charge_mask(model, opaque)
     for name, path, background in versions:
         rgba, aspect = load_rgba(Path(path))
@@ -179,7 +155,7 @@ def load_model(mark_path: str, versions: tuple[tuple[str, str, str], ...]) -> Ma
         version = Version(name, Path(path), background, rgba, aspect, mark)
         version.colours = _version_colours(version, regions, size)
         model.versions.append(version)
-        model.signatures[name] = _signatures(rgba)
+        model.signatures[name] = signatures(rgba)
     model.logotypes = _ink_versions(model)
     model.shapes = _shape_templates(model, size)
     return model
@@ -191,19 +167,10 @@ def _charge_mask(model: MarkModel, opaque: Any) -> Any:
     import numpy as np
 
     band = max(1, REFINE_HEIGHT // OUTLINE_BAND_DIVISOR)
-    drawn = _grown(opaque, band) - _grown(opaque, -band)
+    drawn = grown(opaque, band) - grown(opaque, -band)
     for name in model.charges_and_field()[0]:
         drawn |= model.regions[name].astype(np.uint8)
-    return _grown(drawn, max(1, REFINE_HEIGHT // CHARGE_BAND_DIVISOR))
-
-
-def _grown(mask: Any, steps: int) -> Any:
-    """A uint8 mask dilated by `steps` pixels, or eroded when `steps` is negative."""
-    import cv2
-    import numpy as np
-
-    grow = cv2.dilate if steps > 0 else cv2.erode
-    return grow(mask, np.ones((3, 3), np.uint8), iterations=abs(steps))
+    return grown(drawn, max(1, REFINE_HEIGHT // CHARGE_BAND_DIVISOR))
 
 
 def _shape_templates(model: MarkModel, size: tuple[int, int]) -> list[Any]:
@@ -319,31 +286,10 @@ def _ink_versions(model: MarkModel) -> list[Version]:
     return [version for _, version in chosen.values()]
 
 
-def lab_of(rgb: Any) -> tuple[float, float, float]:
-    return rgb_to_lab(tuple(round(float(c) / 255, 4) for c in rgb))
-
-
 # ---- whole-image matching (placed images) ------------------------------------------------
 
 
-def _signature(rgb: Any, aspect: float | None = None) -> tuple[int, Any]:
-    """dHash and a normalised 32×32 grayscale of a picture, after undoing a distortion."""
-    import cv2
-    import numpy as np
-
-    small = cv2.resize(gray(rgb), (33, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
-    bits = (small[:, 1:] > small[:, :-1]).flatten()
-    value = int("".join("1" if b else "0" for b in bits[::4]), 2)
-    patch = small[:, :32]
-    patch = (patch - patch.mean()) / (patch.std() + 1e-6)
-    return value, patch
-
-
-def _signatures(rgba: Any) -> list[tuple[int, Any]]:
-    return [_signature(flatten(rgba, bg)) for bg in ((255, 255, 255), (0, 0, 0), (128, 128, 128))]
-
-
-def match_whole(image: Image.Image, model: MarkModel, aspect_change: float = 1.0) -> tuple:
+def match_whole(image: Image.Image, model: MarkModel) -> tuple:
     """(version, correlation) when the image is one of the artwork versions, else (None, 0)."""
     import numpy as np
 
@@ -351,7 +297,7 @@ def match_whole(image: Image.Image, model: MarkModel, aspect_change: float = 1.0
     height, width = rgba.shape[:2]
     if min(height, width) < 8:
         return None, 0.0
-    shown_aspect = width / height * aspect_change
+    shown_aspect = width / height
     has_alpha = rgba.shape[2] == 4 and rgba[..., 3].min() < 250
     backgrounds = [(128, 128, 128)] if has_alpha else [None]
     best: tuple[Version | None, float] = (None, 0.0)
@@ -360,10 +306,10 @@ def match_whole(image: Image.Image, model: MarkModel, aspect_change: float = 1.0
             continue
         for background in backgrounds:
             rgb = flatten(rgba, background) if background else rgba[..., :3]
-            _, patch = _signature(np.ascontiguousarray(rgb))
+            patch = signature(np.ascontiguousarray(rgb))
             candidates = model.signatures[version.name]
             refs = [candidates[2]] if background else candidates[:2]
-            for _, ref in refs:
+            for ref in refs:
                 score = float((patch * ref).mean())
                 if score > best[1]:
                     best = (version, score)
@@ -400,43 +346,3 @@ def nearest_version(model: MarkModel, observed: dict, kind: str) -> tuple[Versio
     scored = [(version_distance(v, observed), v) for v in candidates]
     distance, version = min(scored, key=lambda pair: pair[0])
     return version, distance
-
-
-def drawn_margins(rgba: Any) -> tuple[float, float, float, float]:
-    """The empty border around the drawing in an image (transparent, or the plain colour of its
-    corners) on the left, top, right and bottom, as fractions of the image's size."""
-    import numpy as np
-
-    height, width = rgba.shape[:2]
-    if rgba.shape[2] == 4 and rgba[..., 3].min() < 250:
-        ink = rgba[..., 3] > 24
-    else:
-        corners = rgba[[0, 0, -1, -1], [0, -1, 0, -1], :3].astype(np.int16)
-        plain = np.median(corners, axis=0)
-        ink = np.abs(rgba[..., :3].astype(np.int16) - plain).max(axis=2) > 24
-    rows, columns = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
-    if not len(rows):
-        return (0.0, 0.0, 0.0, 0.0)
-    return (
-        columns[0] / width,
-        rows[0] / height,
-        (width - 1 - columns[-1]) / width,
-        (height - 1 - rows[-1]) / height,
-    )
-
-
-def ring_lightness(rgb: Any, box: tuple[float, ...], pad: float) -> float | None:
-    """L* (median) of a ring `pad` pixels wide around a box: what the logo stands on."""
-    import numpy as np
-
-    height, width = rgb.shape[:2]
-    x0, y0 = max(0, int(box[0] - pad)), max(0, int(box[1] - pad))
-    x1, y1 = min(width, int(box[2] + pad) + 1), min(height, int(box[3] + pad) + 1)
-    mask = np.zeros((height, width), bool)
-    mask[y0:y1, x0:x1] = True
-    ix0, iy0 = max(0, int(box[0])), max(0, int(box[1]))
-    mask[iy0 : int(box[3]) + 1, ix0 : int(box[2]) + 1] = False
-    if mask.sum() < 10:
-        return None
-    luminance = gray(rgb)[mask]
-    return lab_of([np.median(luminance)] * 3)[0]

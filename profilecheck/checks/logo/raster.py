@@ -1,0 +1,118 @@
+"""Pixel helpers for finding and reading the mark: artwork scaled in its exact proportions,
+RGBA flattened over a background, grey, Lab, masks grown or shrunk, the perceptual signature of a
+picture (whole-image matching), the empty border around a drawing and the lightness around a box.
+
+They know nothing of the artwork model (profilecheck.checks.logo.artwork), which is built with
+them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from profilecheck.core.colour import rgb_to_lab
+
+
+def resize_to_height(rgba: Any, height: int) -> Any:
+    """`rgba` scaled to `height` rows in its exact proportions: rounding the width would stretch
+    the drawing by up to half a pixel (2 % of a small mark), so transparent columns are added
+    on the right until the scaled width is whole."""
+    import cv2
+    import numpy as np
+
+    h, w = rgba.shape[:2]
+    scale = height / h
+    width = max(1, math.ceil(w * scale - 1e-6))
+    padded = round(width / scale)
+    if padded > w:
+        rgba = np.concatenate([rgba, np.zeros((h, padded - w, rgba.shape[2]), rgba.dtype)], 1)
+    method = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    return cv2.resize(np.ascontiguousarray(rgba), (width, height), interpolation=method)
+
+
+def flatten(rgba: Any, background: tuple[int, int, int] = (255, 255, 255)) -> Any:
+    """RGBA over a plain background, as RGB uint8."""
+    import numpy as np
+
+    if rgba.shape[2] == 3:
+        return rgba
+    alpha = rgba[..., 3:4].astype(np.float32) / 255
+    out = rgba[..., :3].astype(np.float32) * alpha + np.float32(background) * (1 - alpha)
+    return out.round().astype(np.uint8)
+
+
+def gray(rgb: Any) -> Any:
+    import cv2
+
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def grown(mask: Any, steps: int) -> Any:
+    """A uint8 mask dilated by `steps` pixels, or eroded when `steps` is negative."""
+    import cv2
+    import numpy as np
+
+    grow = cv2.dilate if steps > 0 else cv2.erode
+    return grow(mask, np.ones((3, 3), np.uint8), iterations=abs(steps))
+
+
+def lab_of(rgb: Any) -> tuple[float, float, float]:
+    return rgb_to_lab(tuple(round(float(c) / 255, 4) for c in rgb))
+
+
+def signature(rgb: Any) -> Any:
+    """A normalised 32×32 grayscale of a picture (zero mean, unit deviation): the mean of the
+    product of two is their correlation."""
+    import cv2
+    import numpy as np
+
+    # 33 columns, the first 32 kept: the sampling every stored signature was made with
+    small = cv2.resize(gray(rgb), (33, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
+    patch = small[:, :32]
+    return (patch - patch.mean()) / (patch.std() + 1e-6)
+
+
+def signatures(rgba: Any) -> list[Any]:
+    """The signature of artwork over white, black and mid-grey."""
+    return [signature(flatten(rgba, bg)) for bg in ((255, 255, 255), (0, 0, 0), (128, 128, 128))]
+
+
+def drawn_margins(rgba: Any) -> tuple[float, float, float, float]:
+    """The empty border around the drawing in an image (transparent, or the plain colour of its
+    corners) on the left, top, right and bottom, as fractions of the image's size."""
+    import numpy as np
+
+    height, width = rgba.shape[:2]
+    if rgba.shape[2] == 4 and rgba[..., 3].min() < 250:
+        ink = rgba[..., 3] > 24
+    else:
+        corners = rgba[[0, 0, -1, -1], [0, -1, 0, -1], :3].astype(np.int16)
+        plain = np.median(corners, axis=0)
+        ink = np.abs(rgba[..., :3].astype(np.int16) - plain).max(axis=2) > 24
+    rows, columns = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+    if not len(rows):
+        return (0.0, 0.0, 0.0, 0.0)
+    return (
+        columns[0] / width,
+        rows[0] / height,
+        (width - 1 - columns[-1]) / width,
+        (height - 1 - rows[-1]) / height,
+    )
+
+
+def ring_lightness(rgb: Any, box: tuple[float, ...], pad: float) -> float | None:
+    """L* (median) of a ring `pad` pixels wide around a box: what the logo stands on."""
+    import numpy as np
+
+    height, width = rgb.shape[:2]
+    x0, y0 = max(0, int(box[0] - pad)), max(0, int(box[1] - pad))
+    x1, y1 = min(width, int(box[2] + pad) + 1), min(height, int(box[3] + pad) + 1)
+    mask = np.zeros((height, width), bool)
+    mask[y0:y1, x0:x1] = True
+    ix0, iy0 = max(0, int(box[0])), max(0, int(box[1]))
+    mask[iy0 : int(box[3]) + 1, ix0 : int(box[2]) + 1] = False
+    if mask.sum() < 10:
+        return None
+    luminance = gray(rgb)[mask]
+    return lab_of([np.median(luminance)] * 3)[0]

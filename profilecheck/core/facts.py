@@ -1,0 +1,94 @@
+"""Typed facts a reader records about a whole file, beside its pages: the contract between
+readers, which fill them, and rules, which only read them.
+
+`Metadata` (in `model`) holds one of these per format: `ImageInfo` for an image file,
+`WordInfo` for a Word package, `StructureTree` for a PDF. A fact the format does not have is
+`None` there, never a guess. Nothing here imports the rest of the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, slots=True)
+class ImageInfo:
+    """An image file as stored: its resolution and encoding."""
+
+    dpi: float  # the stored resolution, or the assumed 72 when `dpi_known` is False
+    dpi_known: bool  # the file states a plausible resolution (10..10000 dpi)
+    codec: str | None  # Pillow's format name: "JPEG", "PNG", "TIFF", "WEBP", "GIF"
+    frames: int = 1
+    icc_profile: bool = False  # an embedded ICC colour profile
+    orientation: int = 1  # EXIF orientation (1: as stored; 5-8 swap the axes)
+
+
+@dataclass(frozen=True, slots=True)
+class WordInfo:
+    """What a Word package says about itself, beside its text."""
+
+    core_language: str | None = None  # dc:language of the core properties (Word ignores it)
+    sections: int = 1
+    macros: bool = False  # the package holds a VBA project
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A /Figure element of a PDF's structure tree."""
+
+    page: int | None  # None: the element does not say which page
+    alt: str | None  # /Alt, else /ActualText; None when absent or blank
+    type: str = "Figure"  # the tag as written, before the /RoleMap took it to Figure
+
+
+@dataclass(frozen=True, slots=True)
+class TreeWalk:
+    """What a bounded walk of /StructTreeRoot found."""
+
+    figures: tuple[Figure, ...] = ()
+    tags: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # after /RoleMap
+    elements: int = 0  # structure elements visited
+    truncated: bool = False  # the node limit stopped the walk
+    error: str | None = None  # the tree could not be read (the walk stops, never raises)
+
+
+@dataclass(frozen=True, slots=True)
+class StructureTree:
+    """A PDF's structure tree (tags).
+
+    `present` and `marked` come from the catalog and cost nothing; the rest comes from walking
+    the tree, done the first time one of them is read and then kept.
+    """
+
+    present: bool = False  # the catalog has /StructTreeRoot
+    marked: bool = False  # /MarkInfo /Marked true
+    _walk: Callable[[], TreeWalk] | None = field(default=None, repr=False, compare=False)
+    _walked: list[TreeWalk] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def walk(self) -> TreeWalk:
+        if not self._walked:
+            self._walked.append(self._walk() if self.present and self._walk else TreeWalk())
+        return self._walked[0]
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return self.walk.figures
+
+    @property
+    def tags(self) -> Mapping[str, int]:
+        return self.walk.tags
+
+    @property
+    def elements(self) -> int:
+        return self.walk.elements
+
+    @property
+    def truncated(self) -> bool:
+        return self.walk.truncated
+
+    @property
+    def error(self) -> str | None:
+        return self.walk.error
