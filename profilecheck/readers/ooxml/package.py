@@ -2,7 +2,7 @@
 
 Nothing here trusts the file. The zip's directory is checked against the limits before any
 member is inflated, every XML part is refused if it declares a DTD, and the XML parser never
-resolves entities or touches the network. Styles and theme: `ooxml_styles`.
+resolves entities or touches the network. Styles and theme: `readers/ooxml/styles.py`.
 """
 
 from __future__ import annotations

@@ -215,7 +215,7 @@ def _drawn(page: pymupdf.Page, number: int) -> list[Drawn]:
 
 def _paints(page: pymupdf.Page, number: int) -> list[Paint]:
     """Vector fills and strokes, then text colours (operation "text"), as declared where the
-    content stream could be paired with PyMuPDF's sRGB view (see pdf_colours)."""
+    content stream could be paired with PyMuPDF's sRGB view (see readers/pdf/colours.py)."""
     drawings = page.get_drawings()
     declared = declared_colours(page.parent, page)
     pairs = paired_paths(declared, drawings)
