@@ -28,6 +28,22 @@ class Case:
     mirrored: bool = False
     recolour_delta_e: float = 0.0
     extras: list[str] = field(default_factory=list)
+    box: list[int] = field(default_factory=list)  # x0, y0, x1, y1 of the placed logo, pixels
+
+
+def folded(angle: float) -> float:
+    """|angle| folded to 0–180°: how far a mark is turned from upright, either way."""
+    return abs((angle + 180) % 360 - 180)
+
+
+# Bands of the folded angle the benchmark reports separately (upright marks are in the first).
+ANGLE_BANDS = ((0.0, 40.0), (40.0, 135.0), (135.0, 180.0))
+
+
+def band_of(angle: float) -> str:
+    turned = folded(angle)
+    low, high = next(b for b in ANGLE_BANDS if b[0] <= turned < b[1] or b[1] == 180.0)
+    return f"{low:.0f}–{high:.0f}°"
 
 
 def _artwork(name: str) -> np.ndarray:
@@ -88,6 +104,23 @@ def transformed(art: np.ndarray, height: int, aspect: float, angle: float, mirro
     return scaled
 
 
+def turn(rng: np.random.Generator) -> float:
+    """Half the marks upright; the others turned anywhere on the circle, a fifth of them by a
+    quarter, a half or three quarters of a turn exactly (as a page or picture is turned)."""
+    if rng.random() < 0.5:
+        return 0.0
+    if rng.random() < 0.2:
+        return float(rng.choice([90.0, 180.0, -90.0]))
+    return float(rng.choice([-1, 1]) * rng.uniform(2, 180))
+
+
+def _height_limit(shown_aspect: float, angle: float, width: int, height: int) -> float:
+    """The tallest logo (width / height `shown_aspect`) that, turned by `angle`, fits 90 % of
+    the canvas."""
+    c, s = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
+    return min(0.9 * height / (shown_aspect * s + c), 0.9 * width / (shown_aspect * c + s))
+
+
 def hue_shift(art: np.ndarray, degrees: float) -> np.ndarray:
     hsv = cv2.cvtColor(art[..., :3], cv2.COLOR_RGB2HSV)
     hsv[..., 0] = (hsv[..., 0].astype(int) + int(degrees / 2)) % 180
@@ -105,21 +138,29 @@ def composite(canvas: np.ndarray, art: np.ndarray, x: int, y: int) -> None:
     ).astype(np.uint8)
 
 
-def positive(rng: np.random.Generator, index: int, folder: Path, size: tuple[int, int]) -> Case:
+def positive(
+    rng: np.random.Generator,
+    index: int,
+    folder: Path,
+    size: tuple[int, int],
+    angle: float | None = None,
+) -> Case:
     kind, tone = KINDS[index % 3], TONES[(index // 3) % 3]
     version = f"{kind}-{tone}"
     art = _artwork(version)
     width, height = size
     variant = rng.choice(
-        ["clean"] * 10 + ["stretch"] * 3 + ["rotate"] * 3 + ["recolour"] * 2 + ["mirror", "occlude"]
+        ["clean"] * 10 + ["stretch"] * 4 + ["recolour"] * 2 + ["mirror"] * 2 + ["occlude"]
     )
-    aspect = float(rng.choice([-1, 1]) * rng.uniform(0.03, 0.15) + 1) if variant == "stretch" else 1
-    angle = float(rng.choice([-1, 1]) * rng.uniform(2, 20)) if variant == "rotate" else 0.0
+    aspect = float(rng.choice([-1, 1]) * rng.uniform(0.03, 0.40) + 1) if variant == "stretch" else 1
+    angle = turn(rng) if angle is None else angle
+    # The bare vapen is drawn symmetric (mirrored, it differs from the artwork by a pixel's edge
+    # along the waves): only a logotype, whose name reads backwards, can be seen mirrored.
     mirror = variant == "mirror" and kind != "vapen"
     shield_fraction = art.shape[0] / art.shape[0]  # every layout: the shield is the full height
     if kind == "logotype-stacked":
         shield_fraction = 240 / 305.55
-    limit = min(height * 0.9, width * 0.9 / (art.shape[1] / art.shape[0] * aspect))
+    limit = _height_limit(art.shape[1] / art.shape[0] * aspect, angle, width, height)
     logo_height = int(math.exp(rng.uniform(math.log(24 / shield_fraction), math.log(limit))))
     case = Case("", True, version, round(logo_height * shield_fraction), aspect, angle, mirror)
     if variant == "recolour" and tone == "colour":
@@ -130,6 +171,7 @@ def positive(rng: np.random.Generator, index: int, folder: Path, size: tuple[int
     x = int(rng.integers(0, max(1, width - placed.shape[1])))
     y = int(rng.integers(0, max(1, height - placed.shape[0])))
     composite(canvas, placed, x, y)
+    case.box = [x, y, min(width, x + placed.shape[1]), min(height, y + placed.shape[0])]
     if variant == "occlude":
         cover = int(placed.shape[1] * rng.uniform(0.05, 0.15))
         canvas[y : y + placed.shape[0], x : x + cover] = canvas[y, max(0, x - 1)]
@@ -226,13 +268,18 @@ def generate(folder: Path, positives: int, negatives: int, seed: int = 4) -> lis
     return cases
 
 
-def two_megapixel(folder: Path, count: int, seed: int = 5) -> list[Path]:
-    """Photo-like 1732×1155 pictures, each with one colour vapen, for the speed figure."""
+def two_megapixel(folder: Path, count: int, seed: int = 5, marks: str = "upright") -> list[Path]:
+    """Photo-like 1732×1155 pictures for the speed figures, each with one colour vapen
+    (`marks`: "upright" or "turned" anywhere on the circle) or with none ("none")."""
     rng = np.random.default_rng(seed)
-    folder = folder / "speed"  # apart from the accuracy cases, which --keep keeps
+    folder = folder / f"speed-{marks}"  # apart from the accuracy cases, which --keep keeps
     folder.mkdir(exist_ok=True)
     paths = []
     for index in range(count):
-        case = positive(rng, index * 9, folder, (1732, 1155))
+        if marks == "none":
+            case = negative(rng, index, folder, (1732, 1155))
+        else:
+            angle = 0.0 if marks == "upright" else float(rng.uniform(40, 320))
+            case = positive(rng, index * 9, folder, (1732, 1155), angle)
         paths.append(Path(case.file))
     return paths

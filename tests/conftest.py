@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,18 +35,24 @@ def make_pdf(path: Path, lines: list[str], fontsize: float = 11) -> Path:
     return path
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`python -m profilecheck ARGS`; `env` adds to (or overrides) the environment."""
     return subprocess.run(
         [sys.executable, "-m", "profilecheck", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
+        env={**os.environ, **env} if env else None,
         timeout=600,
     )
 
 
-def run_json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
-    done = run_cli("check", "--format", "json", *args, cwd=cwd)
+def run_json(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[int, dict]:
+    done = run_cli("check", "--format", "json", *args, cwd=cwd, env=env)
     assert done.stdout, done.stderr
     return done.returncode, json.loads(done.stdout)
 

@@ -269,7 +269,8 @@ def test_without_tesseract_an_image_is_unchecked_never_passed(monkeypatch):
     monkeypatch.setattr(ocr, "available", lambda: False)
     (finding,) = check(image_document(["Kontakt: Anna Svensson, 070-123 45 67"]))
     assert finding.name == "contact-unchecked"
-    assert finding.severity is Severity.INFO
+    assert finding.severity is Severity.WARNING
+    assert "tesseract" in finding.message and finding.measured["reason"] == "no-ocr"
 
 
 @needs_tesseract
@@ -300,5 +301,7 @@ def test_ocr_of_a_scanned_pdf_page(tmp_path):
     scanned.new_page(width=400, height=200).insert_image(pymupdf.Rect(0, 0, 400, 200), pixmap=scan)
     path = tmp_path / "scan.pdf"
     scanned.save(path)
-    _, result = run_json("--select", "K", str(path))
+    code, result = run_json("--select", "K", str(path))
+    # `== []` under --select K: the file's own findings (rule-failed, ...) are never deselected
     assert result["files"][0]["findings"] == []
+    assert code == 0 and result["files"][0]["status"] == "checked"

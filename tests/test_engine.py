@@ -1,4 +1,4 @@
-"""Engine: selection, severities, configuration, failing rules and inactive rule types."""
+"""Engine: selection, severities, configuration, failing rules and unknown rule types."""
 
 from __future__ import annotations
 
@@ -68,11 +68,18 @@ def test_severity_override_and_per_file_ignores(tmp_path):
     assert engine.check_file(str(pdf)).findings == []
 
 
-def test_uninstalled_rule_type_is_not_active_and_not_an_error(tmp_path):
-    folder = _profile(tmp_path, {"future": 'type = "hologram"\n'})
-    _, problems = compile_rules(load_profile(str(folder)))
-    (problem,) = problems
-    assert problem.level == "note" and "not active" in problem.message
+def test_uninstalled_rule_type_is_an_error_naming_file_and_type(tmp_path):
+    folder = _profile(tmp_path, {"future": 'type = "hologram"\n', "typo": 'type = "txt"\n'})
+    active, problems = compile_rules(load_profile(str(folder)))
+    assert active == []
+    by_file = {Path(p.file).name: p for p in problems}
+    assert set(by_file) == {"future.toml", "typo.toml"}
+    assert all(p.level == "error" and p.key == "type" for p in problems)
+    assert "unknown rule type 'hologram'" in by_file["future.toml"].message
+    assert "text-size" in by_file["future.toml"].message  # no close match: the installed ones
+    assert "unknown rule type 'txt'" in by_file["typo.toml"].message
+    assert "did you mean 'text'?" in by_file["typo.toml"].message
+    # `check` and `scan` exit 2 on it: tests/test_fail_closed.py
 
 
 def test_bad_parameters_are_errors_with_keys(tmp_path):
@@ -93,8 +100,11 @@ def test_a_crashing_rule_costs_one_finding_not_the_run(tmp_path, monkeypatch):
     pdf = make_pdf(tmp_path / "a.pdf", [OLD_NUMBER])
     result = _engine(tmp_path).check_file(str(pdf))
     assert result.status.value == "checked"
-    assert [f.name for f in result.findings] == ["rule-failed"]
+    assert [(f.name, f.severity.value, f.rule) for f in result.findings] == [
+        ("rule-failed", "error", "test/old")
+    ]
     assert "boom" in result.findings[0].message
+    assert result.not_checked and result.fails_closed
 
 
 def test_config_found_upwards_in_pyproject(tmp_path, monkeypatch):

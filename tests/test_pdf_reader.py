@@ -145,3 +145,53 @@ def test_rotated_page_gives_boxes_as_shown(tmp_path):
         (image,) = shown.images
         assert abs(image.transform.rotation) == 90
         assert image.box.x1 <= shown.width and image.box.y1 <= shown.height
+
+
+NO_PAGES = b"""%PDF-1.7
+1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
+2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj
+trailer << /Root 1 0 R /Size 3 >>
+%%EOF
+"""
+PAGE_TREE_CYCLE = b"""%PDF-1.7
+1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
+2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj
+trailer << /Root 1 0 R /Size 3 >>
+%%EOF
+"""
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(NO_PAGES, "no pages"), (PAGE_TREE_CYCLE, "page(s) can be read")],
+    ids=["no-pages", "page-tree-cycle"],
+)
+def test_a_pdf_without_a_readable_page_is_not_a_document(tmp_path, content, reason):
+    """No viewer can show it, so it is `unreadable`, never `checked` with findings."""
+    from conftest import run_json
+
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(content)
+    with pytest.raises(ReadError) as caught:
+        read_pdf(str(path), DEFAULT_LIMITS)
+    assert caught.value.status is Status.UNREADABLE and reason in caught.value.message
+    code, report = run_json(str(path))
+    (result,) = report["files"]
+    assert code == 1 and result["status"] == "unreadable" and reason in result["message"]
+    assert [f["name"] for f in result["findings"]] == ["unreadable-file"]
+
+
+def test_real_pdfs_without_readable_pages(corpus):
+    """Damaged files from qpdf's and MuPDF's test suites: none is reported as checked."""
+    from conftest import run_json
+
+    names = [
+        "qpdffuzz__15390.fuzz",
+        "qpdf__bad11.pdf",
+        "qpdf__many-nulls.pdf",
+        "qpdf__deep-pages.pdf",
+    ]
+    paths = [next(corpus.rglob(name)) for name in names]
+    code, report = run_json(*map(str, paths))
+    assert code == 1
+    assert {r["status"] for r in report["files"]} == {"unreadable"}

@@ -134,20 +134,25 @@ def test_validate_reports_every_problem_with_file_and_key(tmp_path: Path) -> Non
     assert "did you mean 'title'" in line_with("profile.toml", "titel")
     assert "did you mean 'forbidden'" in line_with("typo.toml", "params.forbiden")
     assert line_with("severity.toml", "severity:", "must be one of").startswith("error")
-    assert line_with("future.toml", "not-yet-written", "not active").startswith("note")
+    assert line_with("future.toml", "type:", "unknown rule type 'not-yet-written'").startswith(
+        "error"
+    )
     assert "did you mean 'contact-outdated'" in line_with(
         "names.toml", "severities.contact-outdatd"
     )
     assert line_with("badtoml.toml", "not valid TOML").startswith("error")
 
 
-def test_unknown_rule_type_alone_is_a_note(tmp_path: Path) -> None:
-    folder = write_profile(
-        tmp_path / "future", 'name = "future"\n', {"later": 'type = "not-yet-written"\n'}
-    )
+def test_unknown_rule_type_alone_is_an_error(tmp_path: Path) -> None:
+    folder = write_profile(tmp_path / "future", 'name = "future"\n', {"later": 'type = "txt"\n'})
     code, output = run("profile", "validate", str(folder))
-    assert code == 0, output
-    assert "note:" in output and "not active" in output and "valid, 0 error(s), 1 note(s)" in output
+    assert code == 2, output
+    later = str(folder / "rules" / "later.toml")
+    assert f"error: {later}: type: unknown rule type 'txt'" in output
+    assert "did you mean 'text'?" in output and "invalid, 1 error(s), 0 note(s)" in output
+    code, output = run("profile", "validate", str(folder), "--format", "json")
+    (problem,) = json.loads(output)["problems"]
+    assert code == 2 and problem["level"] == "error" and problem["file"] == later
 
 
 def test_validate_json(tmp_path: Path) -> None:

@@ -37,8 +37,12 @@ STABLE_CODES = {
     "C201": "colour-off-palette",
     "C202": "rgb-image-in-print",
     "C203": "spot-colour-unknown",
+    "C204": "colour-unchecked",
     "T301": "font-not-allowed",
     "T302": "font-not-embedded",
+    "T303": "text-too-small",
+    "T304": "font-unchecked",
+    "T305": "text-size-unchecked",
     "K401": "contact-missing",
     "K402": "contact-incomplete",
     "K403": "contact-outdated",
@@ -50,8 +54,10 @@ STABLE_CODES = {
     "A505": "text-contrast-low",
     "A506": "scanned-without-text",
     "A507": "headings-not-marked",
+    "A508": "accessibility-unchecked",
     "X601": "text-forbidden",
     "X602": "text-required-missing",
+    "X603": "text-unchecked",
 }
 
 
@@ -67,6 +73,15 @@ def builtin_checks() -> list[codes.Check]:
 def test_codes_keep_their_names() -> None:
     declared = {check.code: check.name for check in builtin_checks()}
     assert {code: declared.get(code) for code in STABLE_CODES} == STABLE_CODES
+
+
+def test_every_rule_type_can_say_what_it_could_not_check() -> None:
+    """One `*-unchecked` check per rule type, a warning by default, listed by `emitted`."""
+    for name in registry.BUILTIN:
+        rule_type = registry.load(name)
+        unchecked = [c for c in rule_type.checks if c.name.endswith("-unchecked")]
+        assert len(unchecked) == 1, name
+        assert unchecked[0].severity.value == "warning", name
 
 
 def test_codes_and_names_are_unique_and_well_formed() -> None:

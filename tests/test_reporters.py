@@ -111,6 +111,19 @@ def test_score_uses_worst_reported_severity_and_skips_unsupported(tmp_path):
     assert overall_score([None, None]) is None
 
 
+def test_score_a_crashed_rule_fails_all_its_checks():
+    checks = {"contact-outdated": Severity.ERROR, "contact-missing": Severity.ERROR}
+    checks |= {"font-not-embedded": Severity.WARNING, "logo-found": Severity.INFO}
+    crash = Finding("F005", "rule-failed", Severity.ERROR, "boom", Location("a.pdf"), "ale/contact")
+    result = FileResult("a.pdf", "pdf", Status.CHECKED, [crash])
+    rules = {"ale/contact": ("contact-outdated", "contact-missing"), "ale/fonts": ()}
+    assert file_score(result, checks, rules) == round(100 * 1 / 7, 1)  # 6 of 7 lost
+    # a run that does not say which checks the rule runs: the crash is one failed error check
+    assert file_score(result, checks) == round(100 * 7 / 10, 1)
+    waived = FileResult("a.pdf", "pdf", Status.CHECKED, [_suppressed(crash)])
+    assert file_score(waived, checks, rules) == 100.0
+
+
 def _suppressed(found: Finding) -> Finding:
     from dataclasses import replace
 
@@ -118,8 +131,29 @@ def _suppressed(found: Finding) -> Finding:
 
 
 def test_worst_checks_lists_errors_first(tmp_path):
+    from profilecheck.engine import registry
+
+    registry.load_builtins()  # the codes (ties sort by code), as a run has them; not test order
     tallies = worst_checks(sample_run(tmp_path))
     assert [t.name for t in tallies] == ["unreadable-file", "contact-outdated", "font-not-embedded"]
+
+
+def test_every_format_says_how_many_files_were_not_checked(tmp_path):
+    run = sample_run(tmp_path)  # one unreadable file among three
+    assert run.failed and run.not_checked == 1
+    text = render("text", run, options(tmp_path)).splitlines()[-1]
+    assert text.endswith(" 1 file(s) not (fully) checked."), text
+    swedish = render("text", sample_run(tmp_path, lang="sv"), options(tmp_path))
+    assert swedish.splitlines()[-1].endswith(" 1 fil(er) kunde inte kontrolleras (helt).")
+    summary = json.loads(render("json", run, options(tmp_path)))["summary"]
+    assert summary["not_checked"] == 1 and summary["failed"] is True
+    assert "**Not (fully) checked:** 1" in render("markdown", run, options(tmp_path))
+    assert '<span class="number" id="not-checked">1</span>' in render(
+        "html", run, options(tmp_path)
+    )
+    checked = RunResult("0.1", "ale", "1", "Ale", [run.files[2]])
+    assert not checked.failed and checked.not_checked == 0
+    assert "not (fully) checked" not in render("text", checked, options(tmp_path))
 
 
 # --- SARIF -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from profilecheck.checks.typeface import TypefaceRule, family_of
 from profilecheck.core.limits import DEFAULT_LIMITS
 from profilecheck.core.model import Document, Font, Format, Page, TextSpan
 from profilecheck.readers.pdf.reader import read_pdf
+from profilecheck.readers.word.reader import read_docx
 
 ALE_RULES = Path(__file__).resolve().parents[1] / "rules" / "ale" / "rules"
 ALE = {"families": ["Arial", "Georgia", "Calibri"], "replacement": "Arial"}
@@ -120,13 +121,7 @@ def test_embedded_allowed_font_in_pdf_passes(tmp_path: Path) -> None:
 
 
 def test_real_docx_direct_formatting(tmp_path: Path) -> None:
-    docx = pytest.importorskip("docx")
-    try:
-        from profilecheck.readers.word.reader import (
-            read_docx,  # written concurrently by another helper
-        )
-    except ImportError:
-        pytest.skip("the docx reader is not there yet")
+    docx = pytest.importorskip("docx")  # python-docx, a test dependency, builds the file
     word = docx.Document()
     paragraph = word.add_paragraph()
     paragraph.add_run("Rätt typsnitt ").font.name = "Arial"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from profilecheck import __version__
+from profilecheck.batch import provenance
 from profilecheck.batch.cache import (
     Cache,
     CachedFileResult,
@@ -78,6 +79,7 @@ def config_key(engine: Engine) -> str:
     settings = engine.settings
     parts = {
         "tool": __version__,
+        "producer": provenance.producer(),
         "profile": engine.profile.digest(),
         "plugins": _plugin_versions(),
         "select": settings.select,

@@ -9,7 +9,10 @@ A rule file gives a minimum per format; formats it does not name are not judged:
 Passes: a PDF letter in 10 pt with a 9 pt footer; a Word document in 11 pt. Fails
 (text-too-small): a PDF with body text at 7 pt, a Word document at 10 pt. Runs shorter than
 `min-characters` (a superscript, a footnote mark, a bullet) and the parts listed in
-`ignore-parts` are not judged. A page is reported once, at its smallest text.
+`ignore-parts` are not judged. A page is reported once, at its smallest text. Text whose size
+the file does not give (a PDF span of size 0) cannot be judged: `text-size-unchecked`, once per
+document, with the rule file's `[texts]` key `size-unknown` as its {reason} ({count}, {pages},
+{sample}).
 """
 
 from __future__ import annotations
@@ -41,7 +44,15 @@ class TextSizeRule(RuleType):
     """
 
     name = "text-size"
-    checks = (Check("T303", "text-too-small", "warning", "Text is smaller than the minimum size."),)
+    checks = (
+        Check("T303", "text-too-small", "warning", "Text is smaller than the minimum size."),
+        Check(
+            "T305",
+            "text-size-unchecked",
+            "warning",
+            "Text whose size cannot be read: its size is not checked.",
+        ),
+    )
     Params = TextSizeParams
 
     @classmethod
@@ -69,6 +80,19 @@ class TextSizeRule(RuleType):
         minimum = self.params.minimum_pt.get(document.format.value)
         if minimum is None:
             return
+        unknown = [span for span in document.spans() if self._judged(span) and span.size <= 0]
+        if unknown:
+            pages = sorted({span.page for span in unknown})
+            report.unchecked(
+                "size-unknown",
+                page=unknown[0].page,
+                box=unknown[0].box,
+                part=unknown[0].part,
+                measured={"value": len(unknown)},
+                count=len(unknown),
+                pages=", ".join(map(str, pages)) if document.paginated else "—",
+                sample=unknown[0].text.strip()[:40],
+            )
         for page in document.pages:
             small = [span for span in page.spans if self._judged(span) and _below(span, minimum)]
             if not small:

@@ -13,7 +13,10 @@ a PDF that uses Calibri without embedding it (`font-not-embedded`).
 Only fonts that text actually uses count, never fonts merely listed in a PDF's resources. Font
 names are matched by family: subset prefixes, PostScript suffixes (MT, PS, PSMT) and style
 suffixes (-Bold, ,Italic, " Bold") are removed. Word runs are checked by their effective font
-and, where the reader found east-Asian or complex-script text, by those slots too.
+and, where the reader found east-Asian or complex-script text, by those slots too. Text whose
+font has no name the file gives (a PDF span without a font name) cannot be judged and is
+`font-unchecked`, with the rule file's `[texts]` key `no-font-name` as its {reason} ({count},
+{pages}, {sample}).
 """
 
 from __future__ import annotations
@@ -92,12 +95,19 @@ class TypefaceRule(RuleType):
     pages and a sample, and suggests the profile's replacement font. With `weights` or `styles`
     set, bold or italic text is checked too. `font-not-embedded` covers fonts that text uses;
     `base14 = "ignore"` lets the 14 PDF standard fonts (Helvetica, Times-Roman, ...) pass.
+    Text that names no font is `font-unchecked`.
     """
 
     name = "typeface"
     checks = (
         Check("T301", "font-not-allowed", "warning", "A typeface that is not in the profile."),
         Check("T302", "font-not-embedded", "warning", "A font is not embedded in the PDF."),
+        Check(
+            "T304",
+            "font-unchecked",
+            "warning",
+            "Text whose font cannot be read: its typeface is not checked.",
+        ),
     )
     Params = TypefaceParams
 
@@ -132,7 +142,12 @@ class TypefaceRule(RuleType):
 
     def check(self, document: Document, report: Report) -> None:
         groups: dict[str, _Group] = {}
+        nameless = _Group("")
         for span in document.spans():
+            if not span.font.strip() and span.text.strip():
+                nameless.count += 1
+                nameless.pages.add(span.page)
+                nameless.first = nameless.first or span
             for font in self._fonts_of(span):
                 if not self._span_ok(font, span):
                     group = groups.setdefault(family_key(font), _Group(family_of(font)))
@@ -141,6 +156,8 @@ class TypefaceRule(RuleType):
                     group.first = group.first or span
         for group in groups.values():
             self._report_font(group, document, report)
+        if nameless.first is not None:
+            _nameless(nameless, document, report)
         if self.params.embedding and document.format is Format.PDF:
             self._embedding(document, report)
 
@@ -198,3 +215,18 @@ class TypefaceRule(RuleType):
                 suggestion="Bädda in typsnittet / Embed the font",
                 font=font.name,
             )
+
+
+def _nameless(group: _Group, document: Document, report: Report) -> None:
+    first = group.first
+    assert first is not None
+    report.unchecked(
+        "no-font-name",
+        page=first.page,
+        box=first.box,
+        part=first.part,
+        measured={"value": group.count},
+        count=group.count,
+        pages=", ".join(str(p) for p in sorted(group.pages)) if document.paginated else "—",
+        sample=first.text.strip()[:40],
+    )

@@ -33,7 +33,7 @@ def validate(reference: str | None, output_format: str) -> None:
     """Check every file of a profile; exit 2 when there are errors.
 
     REFERENCE is a bundled profile name or a profile folder; default: the configured profile.
-    Rule files whose rule type is not installed are reported as not active, not as errors.
+    A rule file whose rule type is not installed (built in or as a plug-in) is an error.
     """
     loaded, problems = _run(lambda: _validated(reference))
     errors = [p for p in problems if p.level == "error"]

@@ -28,6 +28,8 @@ def _load(profile_ref: str | None):
 
 
 def _rows(profile, active) -> list[dict[str, str]]:
+    from profilecheck.engine.ruletype import rule_severity
+
     emitted = {name: a for a in active for name in a.emits}
     rows = []
     for check in sorted(codes.CATALOGUE.values(), key=lambda c: c.code):
@@ -38,9 +40,7 @@ def _rows(profile, active) -> list[dict[str, str]]:
                 "name": check.name,
                 "type": owner.rule.type if owner else "",
                 "rule": owner.rule.label if owner else "",
-                "severity": (owner and owner.rule.severities.get(check.name))
-                or (owner and owner.rule.severity)
-                or check.severity,
+                "severity": rule_severity(owner.rule, check.name) if owner else check.severity,
                 "summary": check.summary,
             }
         )

@@ -37,7 +37,7 @@ FILE_CHECKS = (
     Check("F002", "encrypted-file", "error", "The file needs a password, so it cannot be checked."),
     Check("F003", "unsupported-format", "warning", "Not a PDF, Word or image file."),
     Check("F004", "resource-limit", "error", "The file exceeded a time, memory or size limit."),
-    Check("F005", "rule-failed", "warning", "A rule could not finish on this file."),
+    Check("F005", "rule-failed", "error", "A rule could not finish on this file."),
     Check("F006", "waiver-unused", "warning", "A waiver matches no finding: remove it."),
     Check("F007", "waiver-expired", "warning", "A waiver has expired and no longer applies."),
 )

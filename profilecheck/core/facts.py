@@ -32,6 +32,7 @@ class WordInfo:
     core_language: str | None = None  # dc:language of the core properties (Word ignores it)
     sections: int = 1
     macros: bool = False  # the package holds a VBA project
+    page_colour: str | None = None  # "#RRGGBB" of w:background (Design > Page Color), if set
 
 
 @dataclass(frozen=True, slots=True)

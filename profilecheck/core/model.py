@@ -240,11 +240,14 @@ class PlacedImage:
         w_in, h_in = self.box.width / 72, self.box.height / 72
         return (self.pixel_width / w_in if w_in else 0.0, self.pixel_height / h_in if h_in else 0.0)
 
-    def pixels(self) -> Image.Image:
-        """The decoded image in RGB or RGBA, decoded once on first request."""
+    def pixels(self, keep: bool = True) -> Image.Image:
+        """The decoded image in RGB or RGBA, decoded once on first request (`keep=False`:
+        decoded without keeping it, for a large image that is looked at once)."""
         if self._pixels is None:
             if self._loader is None:
                 raise LookupError(f"no pixels available for image {self.name!r}")
+            if not keep:
+                return self._loader()
             self._pixels = self._loader()
         return self._pixels
 

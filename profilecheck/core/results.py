@@ -12,6 +12,13 @@ from typing import Any
 
 from profilecheck.core.model import Box, Part, Severity, Status
 
+# A file in one of these states was not checked at all.
+NOT_CHECKED = (Status.UNREADABLE, Status.ENCRYPTED, Status.TIMEOUT)
+# A file with one of these findings was not fully checked: a limit or a rule stopped the check.
+STOPPED = ("resource-limit", "rule-failed")
+# The findings that say why a file was not (fully) checked.
+NOT_CHECKED_FINDINGS = ("unreadable-file", "encrypted-file", *STOPPED)
+
 
 @dataclass(frozen=True, slots=True)
 class Location:
@@ -150,6 +157,22 @@ class FileResult:
         )
 
     @property
+    def not_checked(self) -> bool:
+        """The file could not be (fully) checked: unreadable, encrypted, timed out, or a limit
+        or a crashed rule stopped part of the check."""
+        return self.status in NOT_CHECKED or any(f.name in STOPPED for f in self.findings)
+
+    @property
+    def fails_closed(self) -> bool:
+        """Not (fully) checked, so it fails the run at any fail level and whatever severity the
+        configuration gives the finding, unless a waiver or baseline accepts each finding that
+        says why (they stay in the report, marked suppressed)."""
+        if not self.not_checked:
+            return False
+        why = [f for f in self.findings if f.name in NOT_CHECKED_FINDINGS]
+        return not why or any(not f.suppressed for f in why)
+
+    @property
     def worst(self) -> Severity | None:
         active = [f.severity for f in self.findings if not f.suppressed]
         return max(active, key=lambda s: s.rank, default=None)
@@ -169,6 +192,8 @@ class RunResult:
     # Every check that ran (finding name -> its configured severity): the denominator of the
     # compliance score and the passing test cases of JUnit. Empty: unknown.
     checks: dict[str, Severity] = field(default_factory=dict)
+    # Rule label -> the checks it runs: a rule that stops on a file fails them all in the score.
+    rule_checks: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def findings(self) -> Iterator[Finding]:
         for result in self.files:
@@ -176,9 +201,15 @@ class RunResult:
 
     @property
     def failed(self) -> bool:
-        return any(
+        """A finding at or above the fail level, or a file that could not be (fully) checked."""
+        return any(result.fails_closed for result in self.files) or any(
             f.severity.rank >= self.fail_on.rank for f in self.findings() if not f.suppressed
         )
+
+    @property
+    def not_checked(self) -> int:
+        """How many files could not be (fully) checked."""
+        return sum(result.not_checked for result in self.files)
 
     def summary(self) -> dict[str, Any]:
         statuses: dict[str, int] = {}
@@ -196,6 +227,7 @@ class RunResult:
         return {
             "files": len(self.files),
             "statuses": statuses,
+            "not_checked": self.not_checked,
             "findings": severities,
             "by_name": dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))),
             "suppressed": suppressed,

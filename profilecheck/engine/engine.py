@@ -1,11 +1,15 @@
 """The engine: compile a profile's rule files into rule-type instances and check one file.
 
 Rule types come from the registry (built in, or plug-ins). Rules whose findings are all
-deselected are never instantiated, so ignoring the logo rule never loads OpenCV.
+deselected are never instantiated, so ignoring the logo rule never loads OpenCV. What the engine
+says about a file itself (F001-F005: it could not be read, or a rule stopped on it) is never
+deselected: what could not be checked must not pass unseen. A rule type that is not installed is
+a configuration error, like a wrong parameter.
 """
 
 from __future__ import annotations
 
+import difflib
 import time
 import warnings
 from dataclasses import dataclass, replace
@@ -24,6 +28,11 @@ from profilecheck.profile.rule import Rule
 from profilecheck.readers import read_document, sniff
 
 BUILTIN_RULE = "profilecheck"
+# The file's own findings that `--select`, `--ignore` and per-file ignores never remove. The
+# waiver notes (F006, F007) are made after selection, about the waiver file, and stay selectable.
+ALWAYS_KEPT = frozenset(
+    {"unreadable-file", "encrypted-file", "unsupported-format", "resource-limit", "rule-failed"}
+)
 
 
 @dataclass
@@ -50,8 +59,7 @@ def compile_rules(profile: Profile) -> tuple[list[ActiveRule], list[Problem]]:
             problems.append(Problem(where, "type", f"rule type {rule.type!r}: {error}"))
             continue
         if rule_type is None:
-            message = f"rule type {rule.type!r} is not installed: this rule is not active"
-            problems.append(Problem(where, "type", message, level="note"))
+            problems.append(Problem(where, "type", unknown_rule_type(rule.type)))
             continue
         params, param_problems = parse_params(rule_type.Params, rule.params)
         if not param_problems:
@@ -64,6 +72,14 @@ def compile_rules(profile: Profile) -> tuple[list[ActiveRule], list[Problem]]:
     return active, problems
 
 
+def unknown_rule_type(name: str) -> str:
+    """The problem with a rule type nothing provides, with the nearest installed one."""
+    known = sorted(registry.available())
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"installed: {', '.join(known)}"
+    return f"unknown rule type {name!r} (no built-in rule type or plug-in has it); {hint}"
+
+
 class Engine:
     def __init__(self, profile: Profile, settings: Settings, limits: Limits = DEFAULT_LIMITS):
         self.profile = profile
@@ -74,6 +90,9 @@ class Engine:
         self.rules = [r for r in compiled if any(self.selected(name) for name in r.emits)]
 
     def selected(self, name: str, extra_ignores: list[str] = ()) -> bool:
+        """Whether the selection keeps findings called `name`; the file's own always stay."""
+        if name in ALWAYS_KEPT:
+            return True
         check = codes.CATALOGUE.get(name)
         if check is None:
             return False
@@ -103,7 +122,7 @@ class Engine:
 
     def finish(self, result: FileResult) -> FileResult:
         """Selection, per-file ignores and severity overrides, for results made here or
-        elsewhere (a worker, the cache)."""
+        elsewhere (a worker, the cache). The file's own findings (`ALWAYS_KEPT`) stay."""
         ignores = self.settings.ignored_for(result.path)
         kept = [self._overridden(f) for f in result.findings if self.selected(f.name, ignores)]
         result.findings = sorted(kept, key=lambda f: f.sort_key)
@@ -151,7 +170,10 @@ class Engine:
                 name = error.finding if error.finding in codes.CATALOGUE else "rule-failed"
                 findings.append(_finding(document.path, name, error.message, active.rule.label))
             except MemoryError:
-                findings.append(_finding(document.path, "resource-limit", "ran out of memory"))
+                message = f"rule {active.rule.label} ran out of memory"
+                findings.append(
+                    _finding(document.path, "resource-limit", message, active.rule.label)
+                )
             except Exception as error:
                 message = f"rule {active.rule.label} failed: {type(error).__name__}: {error}"
                 findings.append(_finding(document.path, "rule-failed", message, active.rule.label))
@@ -171,6 +193,7 @@ class Engine:
             fail_on=Severity(self.settings.fail_on),
             lang=self.lang,
             checks=self.applicable_checks(),
+            rule_checks=self.rule_checks(),
         )
 
     def applicable_checks(self) -> dict[str, Severity]:
@@ -182,6 +205,13 @@ class Engine:
                     severity = self._severity(name, rule_severity(active.rule, name))
                     checks[name] = max(checks.get(name, severity), severity, key=lambda s: s.rank)
         return checks
+
+    def rule_checks(self) -> dict[str, tuple[str, ...]]:
+        """Rule label -> the selected checks it runs: what a rule that stops leaves unchecked."""
+        return {
+            active.rule.label: tuple(name for name in active.emits if self.selected(name))
+            for active in self.rules
+        }
 
     def _overridden(self, finding: Finding) -> Finding:
         severity = self._severity(finding.name, finding.severity)

@@ -10,6 +10,12 @@ A rule type has no words of its own: a finding's message and suggestion are the 
 (`[messages]`, `[suggestions]` by finding name), and the pieces it builds them from are named by
 key (`report.text("no-tree")`) and given by the rule file's `[texts]`, each a table of texts by
 language. Without a message the finding shows the catalogue's summary.
+
+What a rule could not check is never passed over in silence: every rule type declares one
+`*-unchecked` check (K404 `contact-unchecked`, C204 `colour-unchecked`, ...) and reports it with
+`report.unchecked(reason)` wherever it cannot do its work (a picture that cannot be decoded, a
+page that cannot be rendered, OCR that is missing). Its severity is the check's own (warning),
+not the rule's: only the rule file's `[severities]` entry for it changes it.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from profilecheck.core.model import Box, Document, Part, Severity
 from profilecheck.core.results import Finding, Location
 from profilecheck.profile.params import ParamProblem
 from profilecheck.profile.rule import Rule
+
+UNCHECKED = "-unchecked"
 
 
 @dataclass
@@ -108,6 +116,32 @@ class Report:
             )
         )
 
+    def unchecked(
+        self,
+        reason: str | dict[str, str],
+        *,
+        page: int | None = None,
+        box: Box | None = None,
+        part: Part | None = None,
+        measured: dict[str, Any] | None = None,
+        **values: Any,
+    ) -> None:
+        """This rule could not do (all of) its work here: its `*-unchecked` finding, with
+        `reason` (a key of the rule file's `[texts]` filled with `values`, or texts by language)
+        as the message's {reason}. A rule type that declares no such check reports `rule-failed`
+        instead, so nothing it could not check passes."""
+        name = unchecked_check(self.rule_type)
+        text = self.text(reason, **values)
+        detail = {"reason": reason} if isinstance(reason, str) else {}
+        self(
+            name or "rule-failed",
+            page=page,
+            box=box,
+            part=part,
+            measured={**detail, **(measured or {})},
+            **{**values, "reason": text},
+        )
+
     def text(self, key: str | dict[str, str], **values: Any) -> str:
         """A piece of text (a reason, a detail) in the report's language: `key` names one in the
         rule file's `[texts]` table (a table of texts by language may be given instead). A key
@@ -126,7 +160,9 @@ class Report:
         """The rule file's message for the finding, else the catalogue's summary."""
         template = pick_language(self.rule.messages.get(name), self.lang)
         if not template:
-            return CATALOGUE[name].summary
+            summary = CATALOGUE[name].summary
+            reason = values.get("reason")
+            return f"{summary.rstrip('.')}: {reason}" if reason else summary
         return _fill(template, values)
 
     def suggestion(
@@ -142,8 +178,17 @@ class Report:
 
 
 def rule_severity(rule: Rule, name: str) -> Severity:
-    """A finding's severity as the rule file sets it, else the catalogue's default."""
+    """A finding's severity as the rule file sets it, else the catalogue's default. A rule's
+    `severity` covers its findings but not its `*-unchecked` one (warning unless the rule file's
+    `[severities]` names it): what could not be checked is not what was found wrong."""
+    if name.endswith(UNCHECKED):
+        return rule.severities.get(name) or CATALOGUE[name].severity
     return rule.severities.get(name) or rule.severity or CATALOGUE[name].severity
+
+
+def unchecked_check(rule_type: type[RuleType]) -> str | None:
+    """The name of the rule type's `*-unchecked` check, if it declares one."""
+    return next((c.name for c in rule_type.checks if c.name.endswith(UNCHECKED)), None)
 
 
 def pick_language(texts: str | dict[str, str] | None, lang: str) -> str | None:

@@ -5,13 +5,17 @@ Definition (per file):
 - The *applicable checks* are the checks that ran (`RunResult.checks`: every finding name an
   enabled, selected rule can emit, with its configured severity). When a run does not say, every
   check in the catalogue counts. File-level checks (family F: unreadable, encrypted, ...) are
-  not part of the score.
+  not checks of their own in the score.
 - Each check weighs by its severity: error 3, warning 1, info 0. A check *fails* on a file when
   it reported at least one finding there that is not suppressed; it then weighs by the worst
   severity it reported, so a finding raised to error costs as much as an error.
 - score = 100 × (weight of the checks passed) / (weight of all applicable checks), one decimal.
   A file with nothing weighed scores 100. Many findings of one check cost as much as one: the
   score says how many of the profile's demands are met, the finding count says how much work.
+- A rule that stopped on a file (`rule-failed`, or `resource-limit` from a rule) fails every
+  check that rule runs (`RunResult.rule_checks`, by the finding's rule label), each at its
+  configured weight: nobody can tell those demands are met. When the run does not say which
+  checks the rule runs, the stop counts as one failed check of its own severity.
 - Files that could not be checked because they are damaged, encrypted or timed out score 0:
   nobody can tell they comply. Unsupported formats and skipped files have no score and are
   left out of the overall score.
@@ -26,10 +30,10 @@ from dataclasses import dataclass
 
 from profilecheck.core import codes
 from profilecheck.core.model import Severity, Status
-from profilecheck.core.results import FileResult, RunResult
+from profilecheck.core.results import NOT_CHECKED, STOPPED, FileResult, RunResult
 
 WEIGHTS = {Severity.ERROR: 3, Severity.WARNING: 1, Severity.INFO: 0}
-SCORED_ZERO = (Status.UNREADABLE, Status.ENCRYPTED, Status.TIMEOUT)
+SCORED_ZERO = NOT_CHECKED
 FILE_FAMILY = "F"
 
 
@@ -39,18 +43,34 @@ def applicable_checks(run: RunResult) -> dict[str, Severity]:
     return {name: Severity(sev) for name, sev in checks.items() if not _file_level(name)}
 
 
-def file_score(result: FileResult, checks: dict[str, Severity]) -> float | None:
+def file_score(
+    result: FileResult,
+    checks: dict[str, Severity],
+    rule_checks: dict[str, tuple[str, ...]] | None = None,
+) -> float | None:
     """The file's score (see the module docstring), or None when it has none."""
     if result.status in SCORED_ZERO:
         return 0.0
     if result.status is not Status.CHECKED:
         return None
     failed: dict[str, Severity] = {}
+
+    def fail(name: str, severity: Severity) -> None:
+        failed[name] = max(failed.get(name, severity), severity, key=lambda s: s.rank)
+
     for finding in result.findings:
-        if finding.suppressed or _file_level(finding.name):
+        if finding.suppressed:
             continue
-        known = failed.get(finding.name, finding.severity)
-        failed[finding.name] = max(known, finding.severity, key=lambda s: s.rank)
+        if finding.name in STOPPED:
+            stopped = (rule_checks or {}).get(finding.rule)
+            for name in stopped or ():
+                if name in checks:
+                    fail(name, checks[name])
+            if not stopped:
+                fail(finding.name, finding.severity)
+            continue
+        if not _file_level(finding.name):
+            fail(finding.name, finding.severity)
     weights = {name: WEIGHTS[severity] for name, severity in checks.items()}
     for name, severity in failed.items():
         weights[name] = max(weights.get(name, 0), WEIGHTS[severity])
@@ -74,7 +94,7 @@ class Scores:
 
 def scores(run: RunResult) -> Scores:
     checks = applicable_checks(run)
-    by_path = {result.path: file_score(result, checks) for result in run.files}
+    by_path = {result.path: file_score(result, checks, run.rule_checks) for result in run.files}
     return Scores(by_path, overall_score(by_path.values()))
 
 
@@ -118,5 +138,8 @@ def _file_level(name: str) -> bool:
 
 
 def file_passed(result: FileResult, fail_on: Severity) -> bool:
-    """No unsuppressed finding at or above the run's fail level (skipped files pass)."""
+    """No unsuppressed finding at or above the run's fail level, and the file was (fully)
+    checked or a waiver accepts why not (skipped files pass)."""
+    if result.fails_closed:
+        return False
     return not any(f.severity.rank >= fail_on.rank for f in result.findings if not f.suppressed)

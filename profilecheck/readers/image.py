@@ -20,7 +20,7 @@ SWAPS_AXES = {5, 6, 7, 8}
 def read_image(path: str, limits: Limits) -> Document:
     image = open_image(path, limits.max_image_pixels)
     width, height = image.size
-    orientation = _orientation(image)
+    orientation, exif_failed = _orientation(image)
     if orientation in SWAPS_AXES:
         width, height = height, width
     dpi, dpi_known = _dpi(image)
@@ -30,8 +30,11 @@ def read_image(path: str, limits: Limits) -> Document:
     def pixels() -> Image.Image:
         if "rgb" not in cache:
             try:
-                image.seek(0)
-                cache["rgb"] = to_display_rgb(image)
+                # reading the EXIF of some formats decodes the image; when that failed, the
+                # image holds a blank buffer, so decode a fresh copy and let it fail loudly
+                source = open_image(path, limits.max_image_pixels) if exif_failed else image
+                source.seek(0)
+                cache["rgb"] = to_display_rgb(source)
             except ReadError:
                 raise
             except Exception as error:
@@ -70,11 +73,12 @@ def read_image(path: str, limits: Limits) -> Document:
     )
 
 
-def _orientation(image: Image.Image) -> int:
+def _orientation(image: Image.Image) -> tuple[int, bool]:
+    """The EXIF orientation (1 when unknown), and whether reading the EXIF failed."""
     try:
-        return int(image.getexif().get(ORIENTATION_TAG, 1))
+        return int(image.getexif().get(ORIENTATION_TAG, 1)), False
     except Exception:
-        return 1
+        return 1, True
 
 
 def _dpi(image: Image.Image) -> tuple[float, bool]:

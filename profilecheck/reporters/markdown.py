@@ -55,6 +55,7 @@ def _header(run: RunResult, overall: float | None, _) -> list[str]:
         "",
         f"**{_('Files checked')}:** {len(run.files)} · **{_('Files passed')}:** {passed} · "
         f"**{_('Files failed')}:** {len(run.files) - passed} · "
+        f"**{_('Not (fully) checked')}:** {run.not_checked} · "
         f"**{_('Compliance score')}:** {_score(overall)}",
         "",
         f"{_('Errors')}: {summary['error']} · {_('Warnings')}: {summary['warning']} · "

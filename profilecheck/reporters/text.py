@@ -92,6 +92,8 @@ def _summary(run: RunResult, options: Options) -> str:
         warnings=found["warning"],
         info=found["info"],
     )
+    if summary["not_checked"]:
+        text += " " + _("{count} file(s) not (fully) checked.").format(count=summary["not_checked"])
     if summary["suppressed"]:
         text += " " + _("{count} suppressed.").format(count=summary["suppressed"])
     colour = "red" if run.failed else "green"

@@ -25,8 +25,16 @@ Decisions worth knowing:
 - The logotype is exempt (WCAG 1.4.3): a span whose whole text is one of the profile's
   `logo-texts` (its name as the logotype sets it, "Ale kommun") and that sits within
   `logo-margin` points of an image or graphic is not measured.
-- Messages and their pieces of text (`[texts]`: no-tree, not-marked, no-title, not-displayed)
-  come from the rule file.
+- What could not be checked is `accessibility-unchecked` (a warning), never passed: a
+  structure tree that cannot be read, is empty, or is larger than the walk's node limit (alt
+  text of its figures, or of the rest of them, not checked), and text over pictures whose page
+  could not be rendered or lies beyond `contrast-max-pages` (contrast not measured).
+- Word has no rendered pages: text is measured against its highlight or shading, else the
+  document's page colour (Design > Page Color), else white.
+- Messages and their pieces of text (`[texts]`: no-tree, not-marked, no-title, not-displayed;
+  the {reason} of accessibility-unchecked: tree-broken with {error}, tree-empty,
+  tree-truncated with {elements}, contrast-not-rendered and contrast-limit with {pages} and
+  {count}) come from the rule file.
 """
 
 from __future__ import annotations
@@ -36,13 +44,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from profilecheck.checks.accessibility.contrast import (
+    WHITE,
     Measured,
+    PageContrasts,
+    Unmeasured,
     is_large_text,
     page_contrasts,
     to_hex,
     word_contrast,
 )
 from profilecheck.core.codes import Check
+from profilecheck.core.colour import parse_colour
+from profilecheck.core.facts import StructureTree
 from profilecheck.core.model import Box, Document, Format, Page, Part, TextSpan
 from profilecheck.engine.ruletype import Report, RuleType
 from profilecheck.profile.params import ParamProblem
@@ -80,6 +93,8 @@ class AccessibilityRule(RuleType):
     (decorative ones are exempt), headings in heading styles. Both: text contrast at least
     4.5:1, or 3:1 for large text (18 pt, or 14 pt bold), measured against what lies behind the
     text; the logotype is exempt. With `exempt-before` set, older documents are not checked.
+    A structure tree that cannot be read whole, and text whose background cannot be rendered,
+    are `accessibility-unchecked`.
     """
 
     name = "accessibility"
@@ -105,6 +120,13 @@ class AccessibilityRule(RuleType):
             "headings-not-marked",
             "warning",
             "Text looks like headings but uses no heading style.",
+        ),
+        Check(
+            "A508",
+            "accessibility-unchecked",
+            "warning",
+            "Part of the document could not be checked: a structure tree that cannot be read, "
+            "or text whose background cannot be rendered.",
         ),
     )
     Params = AccessibilityParams
@@ -152,11 +174,7 @@ class AccessibilityRule(RuleType):
         elif self.params.require_display_title and not metadata.display_title:
             report("title-missing", part=Part.DOCUMENT, reason=reason("not-displayed", report))
         if metadata.tagged and metadata.structure is not None:
-            # the tree is walked here, on first use, and only for a tagged PDF
-            for number, figure in enumerate(metadata.structure.figures, start=1):
-                if not figure.alt:
-                    label = f"/{figure.type or 'Figure'} #{number}"
-                    report("image-alt-missing", page=figure.page, part=Part.IMAGE, image=label)
+            self.check_tree(metadata.structure, report)
         scanned = [p.number for p in document.pages if self.is_scan(p)]
         if scanned:
             report(
@@ -166,6 +184,24 @@ class AccessibilityRule(RuleType):
                 pages=_ranges(scanned),
                 measured={"value": len(scanned), "limit": 0},
             )
+
+    @staticmethod
+    def check_tree(tree: StructureTree, report: Report) -> None:
+        """Alt text on every figure of the structure tree (walked here, on first use, and only
+        for a tagged PDF); a tree that cannot be read whole is said to be unchecked."""
+        for number, figure in enumerate(tree.figures, start=1):
+            if not figure.alt:
+                label = f"/{figure.type or 'Figure'} #{number}"
+                report("image-alt-missing", page=figure.page, part=Part.IMAGE, image=label)
+        measured = {"elements": tree.elements, "figures": len(tree.figures)}
+        if tree.error:
+            report.unchecked("tree-broken", part=Part.DOCUMENT, measured=measured, error=tree.error)
+        elif tree.truncated:
+            report.unchecked(
+                "tree-truncated", part=Part.DOCUMENT, measured=measured, elements=tree.elements
+            )
+        elif tree.present and not tree.elements:
+            report.unchecked("tree-empty", part=Part.DOCUMENT, measured=measured)
 
     def is_scan(self, page: Page) -> bool:
         """No text on the page, and images cover at least `scanned-cover` of it."""
@@ -190,9 +226,9 @@ class AccessibilityRule(RuleType):
 
     def check_contrast(self, document: Document, report: Report) -> None:
         key = CONTRAST_ANALYSIS.format(dpi=self.params.contrast_dpi)
-        measured = document.analysis(key, self.measure)
+        contrasts: list[PageContrasts] = document.analysis(key, self.measure)
         groups: dict[tuple, list[Measured]] = {}
-        for item in measured:
+        for item in (m for page in contrasts for m in page.measured):
             limit = self.limit(item.span)
             if round(item.ratio, 2) >= limit or self.is_logo(document, item.span):
                 continue
@@ -213,15 +249,19 @@ class AccessibilityRule(RuleType):
                 sample=_sample(worst.span.text),
                 count=len(items),
             )
+        unmeasured = [page.unmeasured for page in contrasts if page.unmeasured]
+        for why in dict.fromkeys(item.why for item in unmeasured):
+            _unmeasured([item for item in unmeasured if item.why == why], report)
 
-    def measure(self, document: Document) -> list[Measured]:
+    def measure(self, document: Document) -> list[PageContrasts]:
         if document.format is not Format.PDF:
-            return [m for span in document.spans() if (m := word_contrast(span)) is not None]
-        out: list[Measured] = []
-        for index, page in enumerate(document.pages):
-            may_render = index < self.params.contrast_max_pages
-            out += page_contrasts(page, self.params.contrast_dpi, may_render)
-        return out
+            paper = _paper(document)
+            spans = document.spans()
+            return [PageContrasts([m for s in spans if (m := word_contrast(s, paper)) is not None])]
+        return [
+            page_contrasts(page, self.params.contrast_dpi, index < self.params.contrast_max_pages)
+            for index, page in enumerate(document.pages)
+        ]
 
     def limit(self, span: TextSpan) -> float:
         params = self.params
@@ -246,6 +286,29 @@ class AccessibilityRule(RuleType):
     @property
     def logo_texts(self) -> set[str]:
         return {" ".join(text.split()).casefold() for text in self.params.logo_texts}
+
+
+def _unmeasured(items: list[Unmeasured], report: Report) -> None:
+    """accessibility-unchecked: text whose contrast could not be measured, for one reason."""
+    report.unchecked(
+        items[0].why,
+        page=items[0].page,
+        part=Part.BODY,
+        measured={"pages": [item.page for item in items], "spans": sum(i.spans for i in items)}
+        | ({"detail": items[0].detail} if items[0].detail else {}),
+        pages=_ranges([item.page for item in items]),
+        count=sum(item.spans for item in items),
+    )
+
+
+def _paper(document: Document) -> tuple[float, float, float]:
+    """The colour of a Word document's pages: its page colour, else white."""
+    word = document.metadata.word
+    try:
+        rgb = parse_colour(word.page_colour).rgb if word and word.page_colour else None
+    except ValueError:
+        rgb = None
+    return rgb or WHITE  # type: ignore[return-value]
 
 
 def _covered(page: Box, boxes: list[Box], cells: int = 32) -> float:

@@ -85,37 +85,61 @@ class Measured:
     ratio: float
 
 
-def page_contrasts(page: Page, dpi: int, may_render: bool = True) -> list[Measured]:
+@dataclass(frozen=True, slots=True)
+class Unmeasured:
+    """Spans of a page whose background only a render could tell, and no render was had:
+    `why` is "contrast-not-rendered" (the page cannot be drawn) or "contrast-limit" (beyond
+    the pages the rule renders)."""
+
+    page: int
+    spans: int
+    why: str
+    detail: str = ""
+
+
+@dataclass
+class PageContrasts:
+    measured: list[Measured]
+    unmeasured: Unmeasured | None = None
+
+
+def page_contrasts(page: Page, dpi: int, may_render: bool = True) -> PageContrasts:
     """Every coloured text span of `page` with the background it is read against.
 
     Where the background is certain from the vector content (nothing under the span: the white
     page; only solid fills that cover the whole span: the last of them) no render is needed.
     Otherwise the page is rendered once at `dpi` (cached on the page, so a logo rule rendering
     at the same resolution reuses it) and each span's background is read from its box. Spans
-    that need a render when `may_render` is False, or that cannot be rendered, are left out.
+    that need a render when `may_render` is False, or whose page cannot be rendered, are
+    counted in `unmeasured` with the reason.
     """
     spans = [s for s in page.spans if s.colour and s.colour.rgb and s.box and s.box.area > 0]
     if not spans:
-        return []
+        return PageContrasts([])
     images = [image.box for image in page.images]
     paints = [paint for paint in page.paints if paint.operation != "text"]
     render = None
-    measured = []
+    why, detail = ("" if may_render else "contrast-limit"), ""
+    measured, unmeasured = [], 0
     for span in spans:
         text = span.colour.rgb  # type: ignore[union-attr]
         background = flat_background(span.box, images, paints)  # type: ignore[arg-type]
         if background is None:
-            if render is None and may_render and page.can_render:
+            if render is None and not why:
                 try:
-                    render = page.render(dpi)
-                except Exception:  # a page MuPDF cannot draw: measure only what needs no render
-                    may_render = False
+                    render = page.render(dpi) if page.can_render else None
+                except Exception as error:  # measure only what needs no render
+                    detail = str(error) or type(error).__name__
+                if render is None:
+                    why = "contrast-not-rendered"
             region = crop(render, span.box, dpi) if render is not None else None  # type: ignore[arg-type]
             if region is None:
+                unmeasured += render is None  # a box off the rendered page is not text shown
                 continue
             background = background_of(region, text)
         measured.append(Measured(span, background, contrast_ratio(text, background)))
-    return measured
+    missed = Unmeasured(page.number, unmeasured, why, detail) if unmeasured else None
+    return PageContrasts(measured, missed)
 
 
 def flat_background(box: Box, images: list[Box], paints: list[Paint]) -> RGB | None:
@@ -149,10 +173,11 @@ def crop(render: np.ndarray, box: Box, dpi: float) -> np.ndarray | None:
     return render[y0:y1, x0:x1]
 
 
-def word_contrast(span: TextSpan) -> Measured | None:
-    """Word text against its highlight, else its shading, else the white page (no render)."""
+def word_contrast(span: TextSpan, paper: RGB = WHITE) -> Measured | None:
+    """Word text against its highlight, else its shading, else the page: its page colour or
+    white (no render)."""
     if span.colour is None or span.colour.rgb is None:
         return None  # "auto" colour: Word picks black or white against the background
     behind = span.highlight or span.shading
-    background = behind.rgb if behind is not None and behind.rgb is not None else WHITE
+    background = behind.rgb if behind is not None and behind.rgb is not None else paper
     return Measured(span, background, contrast_ratio(span.colour.rgb, background))

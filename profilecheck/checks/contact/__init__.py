@@ -25,8 +25,8 @@ addresses and domains, and the names of its places (`generic-words`, never taken
 The rule type knows only the language: labels such as Handläggare or Kontaktperson, words for
 functions and departments, titles, and Swedish given names and surnames. Its messages and the
 pieces of text they are made of are the rule file's `[messages]` and `[texts]` (keys `nothing`,
-`only`, `no-details`, `no-name`, `old-number`, `domain`, `no-ocr`, `ocr-failed`, `image`,
-`document`, `page`).
+`only`, `no-details`, `no-name`, `old-number`, `domain`, `no-ocr`, `ocr-off`, `ocr-failed`,
+`image`, `document`, `page`). Findings in text read by OCR carry `measured.source = "ocr"`.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from profilecheck.analyses import ocr
+from profilecheck.analyses import ocr, pixeltext
 from profilecheck.analyses.phones import Phone, find_phones, national_digits
+from profilecheck.analyses.pixeltext import OCR_SOURCE, Unread
 from profilecheck.checks.contact.blocks import Finder, PageContacts, personal_email_name
 from profilecheck.checks.contact.emails import Email
 from profilecheck.checks.contact.labels import label_pattern
@@ -90,8 +91,9 @@ class ContactRule(RuleType):
     warned or failed as the profile chooses), `contact-incomplete` for a labelled name without
     phone or e-mail and for a number or address that goes with nobody (Kontaktcenter's own
     details excepted), `contact-outdated` for numbers the profile lists as old and e-mail
-    addresses outside its accepted domains, and `contact-unchecked` (info) when text exists only
-    as pixels and OCR is not installed.
+    addresses outside its accepted domains, and `contact-unchecked` (a warning) when no contact
+    is found and text exists only as pixels that OCR could not read (not installed, switched
+    off in the rule file, or failing).
     """
 
     name = "contact"
@@ -112,8 +114,8 @@ class ContactRule(RuleType):
         Check(
             "K404",
             "contact-unchecked",
-            "info",
-            "Text exists only as pixels and OCR is unavailable: contacts not checked.",
+            "warning",
+            "Text exists only as pixels and OCR could not read it: contacts not checked.",
         ),
     )
     Params = ContactParams
@@ -154,11 +156,22 @@ class ContactRule(RuleType):
         if contacts or self._email_names(found):
             return
         if unread:
-            what = ", ".join(say(report, kind, number=str(n)) for kind, n in sorted(unread)[:5])
-            reason = "no-ocr" if not (self.params.ocr and ocr.available()) else "ocr-failed"
-            report("contact-unchecked", reason=say(report, reason, what=what))
+            self._unread(document, unread, report)
             return
         self._missing(found, report)
+
+    @staticmethod
+    def _unread(document: Document, unread: list[Unread], report: Report) -> None:
+        """contact-unchecked: pages whose text is pixels that OCR could not read."""
+        shown = sorted(unread, key=lambda u: (u.kind, u.number))[:5]
+        what = ", ".join(say(report, u.kind, number=str(u.number)) for u in shown)
+        failed = pixeltext.failures(document)
+        report.unchecked(
+            unread[0].why,
+            page=unread[0].number,
+            what=what,
+            measured={"pages": [u.number for u in unread]} | ({"ocr": failed} if failed else {}),
+        )
 
     def _named(self, text: ContactText) -> bool:
         """Whether a text already names a contact (OCR of images stops at the first one)."""
@@ -184,6 +197,7 @@ class ContactRule(RuleType):
             page=text.page.page,
             box=text.page.box_between(first.start, first.end),
             part=text.part_at(first.start),
+            measured=OCR_SOURCE if text.source == "ocr" else None,
             found=say(report, "only", name=self._generic_name(report), details=details),
             severity=Severity.WARNING if self.params.kontaktcenter_only == "warn" else None,
         )
@@ -239,6 +253,7 @@ class ContactRule(RuleType):
             page=text.page.page,
             box=text.page.box_between(start, end),
             part=text.part_at(start),
+            measured=OCR_SOURCE if text.source == "ocr" else None,
             **values,
         )
 

@@ -28,7 +28,10 @@ logo-rotated (rotated, mirrored-rotated), of logo-recoloured (word-effects, delt
 logo-cropped (cut-off, hidden, painted-over; side-left/-top/-right/-bottom; covering-text,
 -image, -graphics) and logo-recombined (name-as-text, text-in-name-place), {background}
 (dark, light), {what} of logo-clear-space (intruder-text, -graphics, -image, -page-edge,
--picture-edge, -other) and of logo-unchecked (a-picture, when the picture has no name).
+-picture-edge, -other), and the {reason} of logo-unchecked: not-examined (no logo found, and a
+picture the search cannot read: EMF, WMF), picture-undecodable (a picture shaped like the logo
+that cannot be decoded), page-not-rendered, background-not-rendered (with {what}: the picture's
+name or a-picture, {where} and {detail}).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from pathlib import Path
 
 from profilecheck.checks.logo import surroundings
 from profilecheck.checks.logo.params import LogoParams
-from profilecheck.checks.logo.uses import Use, find_uses
+from profilecheck.checks.logo.uses import Search, Unexamined, Use, find_uses
 from profilecheck.core.codes import Check
 from profilecheck.core.model import MM_PER_PT, Document, Format, Page
 from profilecheck.engine.ruletype import Report, RuleType
@@ -60,8 +63,11 @@ class LogoRule(RuleType):
     running off the page, or painted over; a mark found by pixels with the charges hidden along
     one side), logo-recombined (the bare vapen with name-sized text where the logotype has its
     name), logo-separated (the bare vapen where the profile says `vapen-alone = "forbidden"`).
-    Where the logo is required but a picture there could not be decoded (EMF, WMF, broken),
-    logo-unchecked (info) is reported instead of logo-missing.
+    What the search could not look at is logo-unchecked (a warning), never "no logo": a
+    picture shaped like the logo that cannot be decoded, a page or the surroundings of a logo
+    that cannot be rendered (the version for the background is then not checked), and, where
+    the logo is required but not found, a picture the search cannot read (EMF, WMF). Word pages
+    are not rendered: a logo there is judged against the document's page colour, else white.
     """
 
     name = "logo"
@@ -84,7 +90,7 @@ class LogoRule(RuleType):
         Check(
             "L111",
             "logo-unchecked",
-            "info",
+            "warning",
             "A picture that may be the logo could not be examined: the logo is not checked.",
         ),
     )
@@ -103,18 +109,25 @@ class LogoRule(RuleType):
         return problems
 
     def check(self, document: Document, report: Report) -> None:
-        uses = document.analysis(
+        search: Search = document.analysis(
             f"logo-uses:{self.rule.label}", lambda doc: find_uses(doc, self.params, self.folder)
         )
-        for use in uses:
+        for use in search.uses:
             _judge(use, self.params, document, report)
-        self._missing(document, uses, report)
+        for item in search.unexamined:
+            _unexamined(item, document, report)
+        unexamined = {item.page for item in search.unexamined}
+        self._missing(document, search.uses, unexamined, report)
 
     @property
     def folder(self) -> Path:
         return self.rule.folder
 
-    def _missing(self, document: Document, uses: list[Use], report: Report) -> None:
+    def _missing(
+        self, document: Document, uses: list[Use], unexamined: set[int], report: Report
+    ) -> None:
+        """logo-missing where the profile requires the logo and the search found none, unless
+        the search could not look at everything there (then logo-unchecked said so)."""
         required = self.params.required
         if document.format is Format.IMAGE:
             required = "anywhere" if self.params.required_in_images else "nowhere"
@@ -122,12 +135,12 @@ class LogoRule(RuleType):
             return
         pages = {use.page for use in uses}
         if required == "anywhere" or (required == "first-page" and not document.paginated):
-            if not uses:
+            if not uses and not unexamined:
                 _absent(report, document.pages, None, report.text("in-document"))
             return
         wanted = [1] if required == "first-page" else [p.number for p in document.pages]
         for number in wanted:
-            if number not in pages:
+            if number not in pages and number not in unexamined:
                 page = document.pages[number - 1]
                 _absent(report, [page], number, report.text("on-page", number=number))
 
@@ -144,8 +157,8 @@ def _absent(report: Report, pages: list[Page], number: int | None, where: str):
         if not image.pixel_width
     ]
     if unseen:
-        report(
-            "logo-unchecked",
+        report.unchecked(
+            "not-examined",
             page=number,
             where=where,
             what=unseen[0].name or report.text("a-picture"),
@@ -157,6 +170,20 @@ def _absent(report: Report, pages: list[Page], number: int | None, where: str):
         page=number,
         where=where,
         measured={"value": 0, "limit": 1},
+    )
+
+
+def _unexamined(item: Unexamined, document: Document, report: Report) -> None:
+    """logo-unchecked for what the search could not look at, with the reason."""
+    where = report.text("on-page", number=item.page) if document.paginated else ""
+    report.unchecked(
+        item.why,
+        page=item.page,
+        box=item.box,
+        measured={"detail": item.detail} if item.detail else None,
+        what=item.what or report.text("a-picture"),
+        where=where or report.text("in-document"),
+        detail=item.detail,
     )
 
 
@@ -182,6 +209,7 @@ def _judge(use: Use, params: LogoParams, document: Document, report: Report) -> 
             "rotation": round(use.rotation, 2),
             "mirrored": use.mirrored,
             "delta_e": round(use.delta_e, 2),
+            "background_from": use.background_from or None,
         },
     )
     _geometry(use, params, where, report)

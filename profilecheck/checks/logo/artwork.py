@@ -84,6 +84,7 @@ class MarkModel:
     shapes: list[Any] = field(default_factory=list)  # other versions' grays, same frame
     silhouette: Any = None  # uint8 mask: the shield, widened a little
     charges: Any = None  # uint8 mask: the charges and the outline, widened a little
+    scaled: dict[Any, Any] = field(default_factory=dict)  # small templates (candidates.py)
 
     def charges_and_field(self) -> tuple[list[str], str]:
         """The regions the single-tone versions draw, and the lightest one (the field), which

@@ -2,6 +2,13 @@
 
 Shared per document through `Document.analysis`, so every rule that cares about logo uses (the
 logo rule, an accessibility rule skipping the logo's alt text...) runs the search once.
+
+What the search could not look at is kept beside what it found (`Search.unexamined`): a picture
+that may be the logo but cannot be decoded, a page or a logo's surroundings that cannot be
+rendered. The logo rule reports those as `logo-unchecked`, never as "no logo". Pictures larger
+than a few megapixels are looked at on a scaled-down copy. Word pages are not rendered: the
+background behind a logo in Word is the document's page colour where it sets one, else white
+paper (`Use.background_from` says which).
 """
 
 from __future__ import annotations
@@ -11,13 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from profilecheck.analyses.pictures import picture
+from profilecheck.core.colour import lab, parse_colour
 from profilecheck.core.model import Box, Document, Format, Page, Part, PlacedImage
 
 if TYPE_CHECKING:
     from profilecheck.checks.logo.artwork import Detection, MarkModel
     from profilecheck.checks.logo.params import LogoParams
 
-MAX_STRUCTURE_PIXELS = 4_000_000  # bigger placed images are photos, not logo files
+MAX_STRUCTURE_PIXELS = 4_000_000  # bigger placed images are matched on a copy this size
 
 
 @dataclass
@@ -41,11 +50,34 @@ class Use:
     image: PlacedImage | None = None
     margins: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # empty image border
     covered: tuple[str, ...] = ()  # found by pixels: sides of the mark hidden by something
+    # where background_lightness comes from: "render", "pixels", "page-colour" (Word's),
+    # "white-paper" (Word without a page colour) or "" (not known)
+    background_from: str = ""
 
 
-def find_uses(document: Document, params: LogoParams, folder: Path) -> list[Use]:
+@dataclass(frozen=True)
+class Unexamined:
+    """Something the search could not look at: `why` is "picture-undecodable" (a picture
+    that may be the logo), "page-not-rendered" (a page searched by its render) or
+    "background-not-rendered" (what lies around a logo found)."""
+
+    page: int
+    why: str
+    what: str = ""  # the picture's name
+    detail: str = ""  # the decoder's or renderer's words
+    box: Box | None = None
+
+
+@dataclass
+class Search:
+    uses: list[Use]
+    unexamined: list[Unexamined]
+
+
+def find_uses(document: Document, params: LogoParams, folder: Path) -> Search:
+    search = Search([], [])
     if not _worth_looking(document, params):
-        return []  # no pictures and nothing to render: not even the artwork needs loading
+        return search  # no pictures and nothing to render: not even the artwork needs loading
     from profilecheck.checks.logo import artwork
 
     versions = tuple(
@@ -53,17 +85,23 @@ def find_uses(document: Document, params: LogoParams, folder: Path) -> list[Use]
     )
     model = artwork.load_model(str((folder / params.mark).resolve()), versions)
     if document.format is Format.IMAGE:
-        return _image_file(document, model)
-    uses: list[Use] = []
+        search.uses = _image_file(document, model, search.unexamined)
+        return search
     rendered = 0
     for page in document.pages:
-        found = [u for image in page.images if (u := _placed(page, image, model, params))]
+        unseen: list[Unexamined] = []
+        found = [u for image in page.images if (u := _placed(page, image, model, params, unseen))]
         searchable = page.can_render and rendered < params.max_rendered_pages
         if not found and searchable and _search_page(page, params) and _has_pictures(page):
             rendered += 1
-            found = _rendered(page, model, params.render_dpi)
-        uses += found
-    return uses
+            found = _rendered(page, model, params.render_dpi, unseen)
+            if not any(u.why == "page-not-rendered" for u in unseen):
+                # the render showed every picture MuPDF can draw, undecodable ones included
+                unseen = [u for u in unseen if u.why != "picture-undecodable"]
+        search.uses += found
+        search.unexamined += unseen
+    _word_paper(document, search.uses)
+    return search
 
 
 def _worth_looking(document: Document, params: LogoParams) -> bool:
@@ -85,20 +123,23 @@ def _search_page(page: Page, params: LogoParams) -> bool:
     return page.number == 1 and params.required == "first-page"
 
 
-def _placed(page: Page, image: PlacedImage, model: MarkModel, params: Any) -> Use | None:
-    """The placed image when it is an artwork version, measured from its placement."""
+def _placed(
+    page: Page, image: PlacedImage, model: MarkModel, params: Any, unseen: list[Unexamined]
+) -> Use | None:
+    """The placed image when it is an artwork version, measured from its placement. A picture
+    shaped like a version that cannot be decoded is noted in `unseen`."""
     from profilecheck.checks.logo import artwork, raster
 
     if not image.pixel_width or not image.pixel_height:
-        return None
-    if image.pixel_width * image.pixel_height > MAX_STRUCTURE_PIXELS:
         return None
     pixel_aspect = image.pixel_width / image.pixel_height
     if not any(abs(pixel_aspect / v.aspect - 1) < 0.35 for v in model.versions):
         return None
     try:
-        pixels = image.pixels()
-    except Exception:
+        pixels = picture(image, MAX_STRUCTURE_PIXELS)
+    except Exception as error:  # any decoder error: the picture is not examined, not absent
+        detail = str(error) or type(error).__name__
+        unseen.append(Unexamined(page.number, "picture-undecodable", image.name, detail, image.box))
         return None
     version, _ = artwork.match_whole(pixels, model)
     if version is None:
@@ -107,6 +148,7 @@ def _placed(page: Page, image: PlacedImage, model: MarkModel, params: Any) -> Us
     rgb = raster.flatten(array)
     height, width = rgb.shape[:2]
     sx, sy = width / version.width, height / version.rgba.shape[0]
+    back = image.pixel_width / width if width < image.pixel_width else 1.0  # a reduced copy
     mx, my, mw, mh = version.mark
     observed = artwork.observed_colours(rgb, model, (mx * sx, my * sy, mw * sx, mh * sy))
     nearest, distance = artwork.nearest_version(model, observed, version.kind)
@@ -121,12 +163,13 @@ def _placed(page: Page, image: PlacedImage, model: MarkModel, params: Any) -> Us
         page=page.number,
         box=image.box,
         mark_width_pt=logo_width * mw / version.width,
-        mark_width_px=mw * sx,
+        mark_width_px=mw * sx * back,
         aspect=aspect,
         rotation=transform.rotation,
         mirrored=transform.mirrored,
         delta_e=distance,
-        background_lightness=_page_background(page, image.box, params.render_dpi),
+        background_lightness=_page_background(page, image.box, params.render_dpi, unseen),
+        background_from="render" if page.can_render else "white-paper",
         source="placed-image",
         part=image.part,
         effects=image.effects,
@@ -141,10 +184,13 @@ def _printed_width(box: Box, shown_aspect: float, rotation: float) -> float:
     return box.width / (c + s / shown_aspect) if shown_aspect else box.width
 
 
-def _page_background(page: Page, box: Box, dpi: float) -> float | None:
-    """L* of a ring of the page around the box (None when the page cannot be rendered)."""
+def _page_background(
+    page: Page, box: Box, dpi: float, unseen: list[Unexamined] | None = None
+) -> float | None:
+    """L* of a ring of the page around the box; None when the render fails (noted in
+    `unseen`). A page without a render (Word) is white paper (`_word_paper` may colour it)."""
     if not page.can_render:
-        return 100.0  # Word: a page without a render is white paper
+        return 100.0
     from profilecheck.checks.logo import raster
 
     margin = max(2.0, 0.1 * max(box.width, box.height))
@@ -156,7 +202,10 @@ def _page_background(page: Page, box: Box, dpi: float) -> float | None:
     )
     try:
         render = page.render(round(dpi), clip)
-    except Exception:
+    except Exception as error:
+        if unseen is not None:
+            detail = str(error) or type(error).__name__
+            unseen.append(Unexamined(page.number, "background-not-rendered", "", detail, box))
         return None
     scale = dpi / 72
     inner = (
@@ -168,12 +217,14 @@ def _page_background(page: Page, box: Box, dpi: float) -> float | None:
     return raster.ring_lightness(render, inner, margin * scale)
 
 
-def _rendered(page: Page, model: MarkModel, dpi: float) -> list[Use]:
+def _rendered(page: Page, model: MarkModel, dpi: float, unseen: list[Unexamined]) -> list[Use]:
     from profilecheck.checks.logo import mark_search
 
     try:
         render = page.render(round(dpi))
-    except Exception:
+    except Exception as error:
+        detail = str(error) or type(error).__name__
+        unseen.append(Unexamined(page.number, "page-not-rendered", "", detail))
         return []
     scale = 72 / dpi
     return [
@@ -182,14 +233,19 @@ def _rendered(page: Page, model: MarkModel, dpi: float) -> list[Use]:
     ]
 
 
-def _image_file(document: Document, model: MarkModel) -> list[Use]:
+def _image_file(document: Document, model: MarkModel, unseen: list[Unexamined]) -> list[Use]:
     from profilecheck.checks.logo import mark_search, raster
 
     page = document.pages[0]
     image = page.images[0] if page.images else None
     if image is None:
         return []
-    pixels = _array(image.pixels())
+    try:
+        pixels = _array(image.pixels())
+    except Exception as error:  # the picture is not examined, which is not "no logo"
+        detail = str(error) or type(error).__name__
+        unseen.append(Unexamined(1, "picture-undecodable", image.name, detail, image.box))
+        return []
     info = document.metadata.image
     dpi = (info.dpi if info else None) or 72.0
     known = info is not None and info.dpi_known
@@ -199,13 +255,30 @@ def _image_file(document: Document, model: MarkModel) -> list[Use]:
         for d in mark_search.find_marks(rgb, model)
     ]
     if not uses:
-        whole = _placed(page, image, model, _NoRender())
+        whole = _placed(page, image, model, _NoRender(), unseen)
         if whole is not None:
             whole.source = "image"
             whole.mark_width_pt = whole.mark_width_pt if known else None
-            whole.background_lightness = None
+            whole.background_lightness = None  # the artwork file itself: nothing around it
+            whole.background_from = ""
             uses.append(whole)
     return uses
+
+
+def _word_paper(document: Document, uses: list[Use]) -> None:
+    """A Word document's page colour, where it sets one, behind the logos on its pages."""
+    word = document.metadata.word
+    colour = word.page_colour if word is not None else None
+    if not colour:
+        return
+    try:
+        lightness = lab(parse_colour(colour))
+    except ValueError:
+        return
+    for use in uses:
+        if use.background_from == "white-paper" and lightness is not None:
+            use.background_lightness = lightness[0]
+            use.background_from = "page-colour"
 
 
 class _NoRender:
@@ -236,6 +309,7 @@ def _from_detection(
         mirrored=detection.mirrored,
         delta_e=distance,
         background_lightness=detection.background_lightness,
+        background_from="render" if source == "render" else "pixels",
         source=source,
         covered=detection.covered,
     )

@@ -14,6 +14,13 @@ Colours are compared where they were declared when the palette has a value there
 by name, CMYK by its inks), otherwise by ΔE2000 in Lab with a tolerance per source: `exact`
 values, `converted` ones (the reader only knew an sRGB approximation), flat colours found in
 `png` or `jpeg` graphics. One finding per colour and page, with how often it is used.
+
+What could not be looked at is `colour-unchecked`, never passed: a picture that cannot be
+decoded, one Word recolours on display (duotone, colour change: the colours shown are not the
+file's), a spot colour whose appearance the file does not give and the palette does not name.
+Pictures larger than `max-image-pixels` are looked at on a copy scaled down to that size. The
+{reason} of its message is one of the rule file's `[texts]`: `picture-undecodable`,
+`picture-recoloured` (with {picture} and {detail}), `colour-unknown` (with {colour}).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from profilecheck.checks.palette.sources import ColourUse, colour_uses, group_uses
+from profilecheck.checks.palette.sources import ColourUse, Unseen, colour_uses, group_uses
 from profilecheck.core.codes import Check
 from profilecheck.core.colour import (
     Swatch,
@@ -73,7 +80,7 @@ class PaletteParams:
     # black and white, "all" allows every neutral grey
     neutrals: Literal["palette", "black-white", "all"] = "palette"
     min_area: float = 0.02  # share of an image a flat colour must cover to count
-    # larger images are taken for photographs and never decoded (graphics are rarely this big)
+    # larger pictures are looked at on a copy scaled down to this many pixels
     max_image_pixels: int = 4_000_000
     preflight: list[str] = field(default_factory=list)
 
@@ -104,7 +111,9 @@ class PaletteRule(RuleType):
     apart from graphics by how many colours they need and are exempt unless `photos = "check"`.
     Anti-aliased edges are never colours. Each off-palette colour is reported once per page with
     the number of uses, a sample of the text, the nearest palette colour and its ΔE2000.
-    Optional preflight checks: `rgb-image-in-print`, `spot-colour-unknown`.
+    Optional preflight checks: `rgb-image-in-print`, `spot-colour-unknown`. What it cannot
+    look at is `colour-unchecked`: a picture that cannot be decoded or that Word recolours on
+    display, a colour whose appearance is unknown. Large pictures are looked at scaled down.
     """
 
     name = "palette"
@@ -112,6 +121,13 @@ class PaletteRule(RuleType):
         Check("C201", "colour-off-palette", "warning", "A colour that is not in the palette."),
         Check("C202", "rgb-image-in-print", "warning", "An RGB image in a document for print."),
         Check("C203", "spot-colour-unknown", "warning", "A spot colour the profile does not name."),
+        Check(
+            "C204",
+            "colour-unchecked",
+            "warning",
+            "Colours that could not be looked at: a picture that cannot be decoded, or a colour "
+            "whose appearance is unknown.",
+        ),
     )
     Params = PaletteParams
 
@@ -140,14 +156,18 @@ class PaletteRule(RuleType):
         return problems
 
     def emitted(self) -> tuple[str, ...]:
-        return ("colour-off-palette", *self.params.preflight)
+        return ("colour-off-palette", *self.params.preflight, "colour-unchecked")
 
     def check(self, document: Document, report: Report) -> None:
         params = self.params
-        uses = colour_uses(document, params.images, params.min_area, params.max_image_pixels)
+        found = colour_uses(document, params.images, params.min_area, params.max_image_pixels)
+        uses = found.uses
         off = [use for use in uses if not self._allowed(use)]
         for group in group_uses(off):
             self._report_group(group, report)
+        for unseen in found.unseen:
+            _unseen(unseen, report)
+        self._unknown_appearance(uses, report)
         if "spot-colour-unknown" in self.params.preflight:
             self._unknown_spots(uses, report)
         if "rgb-image-in-print" in self.params.preflight:
@@ -163,7 +183,7 @@ class PaletteRule(RuleType):
             return True  # exactly a palette colour: no colour maths needed
         value = lab(use.colour)
         if value is None:
-            return True  # a spot colour without a known appearance: see spot-colour-unknown
+            return True  # no known appearance: colour-unchecked, unless the palette names it
         if self.params.neutrals == "all" and is_neutral(value):
             return True
         extreme = value[0] < 1 or value[0] > 99
@@ -193,6 +213,24 @@ class PaletteRule(RuleType):
             delta_e=delta_e,
         )
 
+    def _unknown_appearance(self, uses: list[ColourUse], report: Report) -> None:
+        """colour-unchecked for each colour (once per document) that has no known appearance
+        and that the palette does not name (a spot colour it lists by name is fine)."""
+        preflight = "spot-colour-unknown" in self.params.preflight
+        reported = set()
+        for use in uses:
+            colour = use.colour
+            if lab(colour) is not None or use.label in reported:
+                continue
+            if nearest(colour, self.swatches, self.params.tolerance.cmyk / 100) is not None:
+                continue  # named in the palette (a spot by its name)
+            if preflight and colour.space == "separation" and colour.name:
+                continue  # spot-colour-unknown says it
+            reported.add(use.label)
+            report.unchecked(
+                "colour-unknown", page=use.page, box=use.box, part=use.part, colour=use.label
+            )
+
     def _unknown_spots(self, uses: list[ColourUse], report: Report) -> None:
         known = {spot_key(s.spot) for s in self.swatches if s.spot}
         reported = set()
@@ -219,3 +257,16 @@ class PaletteRule(RuleType):
                 image=image.name,
                 mode=image.colour_mode,
             )
+
+
+def _unseen(unseen: Unseen, report: Report) -> None:
+    image = unseen.image
+    report.unchecked(
+        unseen.why,
+        page=image.page,
+        box=image.box,
+        part=image.part,
+        measured={"detail": unseen.detail},
+        picture=image.name or "—",
+        detail=unseen.detail,
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from profilecheck.analyses.pictures import ANALYSIS_PIXELS, picture
 from profilecheck.core.colour import ImageColours, image_colours
 from profilecheck.core.errors import ReadError
 from profilecheck.core.model import Box, Colour, Document, Format, Page, Part, PlacedImage
@@ -47,9 +48,25 @@ def describe(colour: Colour) -> str:
     return f"{declared} ≈ {colour.hex}" if colour.hex else declared
 
 
+@dataclass(frozen=True)
+class Unseen:
+    """A picture whose colours could not be looked at, and why: "picture-undecodable" (its
+    data cannot be decoded) or "picture-recoloured" (Word changes its colours on display)."""
+
+    image: PlacedImage
+    why: str
+    detail: str
+
+
+@dataclass
+class Colours:
+    uses: list[ColourUse]
+    unseen: list[Unseen]
+
+
 def colour_uses(
-    document: Document, images: bool, min_area: float, max_pixels: int = 4_000_000
-) -> list[ColourUse]:
+    document: Document, images: bool, min_area: float, max_pixels: int = ANALYSIS_PIXELS
+) -> Colours:
     def compute(doc: Document) -> list[ColourUse]:
         uses: list[ColourUse] = []
         for page in doc.pages:
@@ -57,10 +74,11 @@ def colour_uses(
         return uses
 
     uses = document.analysis("palette.vector-and-text", compute)
-    if images:
-        key = f"palette.images:{min_area}:{max_pixels}"
-        uses = uses + document.analysis(key, _images(min_area, max_pixels))
-    return uses
+    if not images:
+        return Colours(uses, [])
+    key = f"palette.images:{min_area}:{max_pixels}"
+    found = document.analysis(key, _images(min_area, max_pixels))
+    return Colours(uses + found.uses, found.unseen)
 
 
 def group_uses(uses: Iterable[ColourUse]) -> list[list[ColourUse]]:
@@ -122,30 +140,39 @@ def _source(colour: Colour) -> str:
 
 
 def _images(min_area: float, max_pixels: int):
-    def compute(document: Document) -> list[ColourUse]:
-        analysed: dict[str, ImageColours | None] = {}
-        uses: list[ColourUse] = []
+    def compute(document: Document) -> Colours:
+        analysed: dict[str, ImageColours | Unseen] = {}
+        found = Colours([], [])
         for image in document.images():
             key = image.digest or f"{image.name}:{id(image)}"
             if key not in analysed:
                 analysed[key] = _analyse(image, min_area, max_pixels)
-            found = analysed[key]
-            if found is not None:
-                uses += _image_uses(document, image, found)
-        return uses
+                if isinstance(analysed[key], Unseen):
+                    found.unseen.append(analysed[key])  # type: ignore[arg-type]
+            result = analysed[key]
+            if isinstance(result, ImageColours):
+                found.uses += _image_uses(document, image, result)
+        return found
 
     return compute
 
 
-def _analyse(image: PlacedImage, min_area: float, max_pixels: int) -> ImageColours | None:
-    if image.effects:  # Word recolours the picture on display: its pixels are not what shows
-        return None
-    if image.pixel_width * image.pixel_height > max_pixels:  # photos; decoding costs seconds
-        return None
+SHOWN_GREY = {"grayscale", "biLevel"}  # Word effects that show a picture in greys only
+
+
+def _analyse(image: PlacedImage, min_area: float, max_pixels: int) -> ImageColours | Unseen:
+    """The picture's flat colours, read on a copy of at most `max_pixels` (a large graphic is
+    still a graphic), or why they cannot be known."""
+    recolour = [effect for effect in image.effects if effect not in SHOWN_GREY]
+    if recolour:  # Word recolours the picture on display: its pixels are not what shows
+        return Unseen(image, "picture-recoloured", ", ".join(recolour))
     try:
-        return image_colours(image.pixels(), min_area=min_area)
-    except (LookupError, ReadError, OSError, ValueError):
-        return None
+        pixels = picture(image, max_pixels)
+        if image.effects:  # shown in greys: judge the greys Word shows
+            pixels = pixels.convert("LA" if "A" in pixels.mode else "L")
+        return image_colours(pixels, min_area=min_area)
+    except (LookupError, ReadError, OSError, ValueError, MemoryError) as error:
+        return Unseen(image, "picture-undecodable", str(error) or type(error).__name__)
 
 
 def _image_uses(document: Document, image: PlacedImage, found: ImageColours) -> list[ColourUse]:

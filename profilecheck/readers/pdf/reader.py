@@ -80,6 +80,9 @@ def read_pdf(path: str, limits: Limits) -> Document:
     if page_count > limits.max_pages:
         warnings.append(f"only the first {limits.max_pages} of {page_count} pages were checked")
     pages = [_page(pdf, index, warnings) for index in range(min(page_count, limits.max_pages))]
+    if not any(page.width and page.height for page in pages):
+        pdf.close()
+        raise _no_readable_page(page_count, encrypted)
     document = Document(
         path=path,
         format=Format.PDF,
@@ -91,6 +94,18 @@ def read_pdf(path: str, limits: Limits) -> Document:
     )
     _keep_library_warnings(warnings, limits)
     return document
+
+
+def _no_readable_page(page_count: int, encrypted: bool) -> ReadError:
+    """A PDF that no viewer could show: no page survives MuPDF's repair."""
+    told = (pymupdf.TOOLS.mupdf_warnings(reset=False) or "").splitlines()
+    reason = "; ".join(dict.fromkeys(line for line in told if line and "..." not in line))
+    found = "no pages" if page_count == 0 else f"none of its {page_count} page(s) can be read"
+    because = f" (MuPDF: {reason[:300]})" if reason else ""
+    if encrypted:
+        message = f"the PDF is encrypted and its content cannot be read: {found}{because}"
+        return ReadError(Status.ENCRYPTED, "encrypted-file", message)
+    return ReadError(Status.UNREADABLE, "unreadable-file", f"not a readable PDF: {found}{because}")
 
 
 def _keep_library_warnings(warnings: list[str], limits: Limits) -> None:

@@ -10,6 +10,8 @@ macro-enabled and template content types need no special handling.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lxml import etree
 
 from profilecheck.core.errors import ReadError
@@ -71,6 +73,7 @@ def _read(package: Package, path: str, limits: Limits) -> Document:
     )
     macros = bool(package.related(main, "vbaProject"))
     metadata = _metadata(package, styles, sections=max(len(sections), 1), macros=macros)
+    metadata.word = replace(metadata.word, page_colour=_page_colour(root))  # type: ignore[arg-type]
     found = package.problems + walker.warnings
     warnings = found[: limits.max_warnings]
     if len(found) > limits.max_warnings:
@@ -113,6 +116,13 @@ def _metadata(package: Package, styles: Styles, sections: int, macros: bool) -> 
         producer=application,
         word=WordInfo(core_language=_text(core, "dc:language"), sections=sections, macros=macros),
     )
+
+
+def _page_colour(root: etree._Element) -> str | None:
+    """The page colour (w:background/@w:color) as "#RRGGBB", when the document sets one."""
+    background = root.find("w:background", NS)
+    colour = background.get(w("color"), "") if background is not None else ""
+    return f"#{colour.upper()}" if len(colour) == 6 and colour.isalnum() else None
 
 
 def _fonts(package: Package, main: str, used: dict[str, None]) -> list[Font]:
