@@ -23,6 +23,24 @@ def corpus() -> Path:
     return CORPUS
 
 
+FORBID_OLD = """
+type = "text"
+[[params.forbidden]]
+kind = "digits"
+pattern = "0303-33 00 00"
+finding = "contact-outdated"
+"""
+
+
+def make_profile(folder: Path, rules: dict[str, str], name: str = "") -> Path:
+    """A profile in English (named like `folder` unless `name`), one rule file per entry."""
+    (folder / "rules").mkdir(parents=True, exist_ok=True)
+    (folder / "profile.toml").write_text(f'name = "{name or folder.name}"\nlanguage = "en"\n')
+    for name, text in rules.items():
+        (folder / "rules" / f"{name}.toml").write_text(text)
+    return folder
+
+
 def make_pdf(path: Path, lines: list[str], fontsize: float = 11) -> Path:
     """A one-page A4 PDF with one line of Helvetica text per entry."""
     import pymupdf

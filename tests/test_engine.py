@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_pdf, run_cli, run_json
+from conftest import FORBID_OLD, make_pdf, make_profile, run_cli, run_json
 
 from profilecheck.core.errors import UsageError
 from profilecheck.engine.engine import Engine, compile_rules
@@ -16,21 +16,7 @@ OLD_NUMBER = "Ring oss på 0303-33 00 00."
 
 
 def _profile(tmp_path: Path, rules: dict[str, str]) -> Path:
-    folder = tmp_path / "profile"
-    (folder / "rules").mkdir(parents=True, exist_ok=True)
-    (folder / "profile.toml").write_text('name = "test"\nlanguage = "en"\n')
-    for name, text in rules.items():
-        (folder / "rules" / f"{name}.toml").write_text(text)
-    return folder
-
-
-FORBID_OLD = """
-type = "text"
-[[params.forbidden]]
-kind = "digits"
-pattern = "0303-33 00 00"
-finding = "contact-outdated"
-"""
+    return make_profile(tmp_path / "profile", rules, name="test")
 
 
 def _engine(tmp_path, rules=None, **settings) -> Engine:

@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_pdf, run_cli, run_json
+from conftest import FORBID_OLD, ROOT, make_pdf, make_profile, run_cli, run_json
 
 from profilecheck.core.model import Severity, Status
 from profilecheck.core.results import FileResult, Finding, Location, RunResult
@@ -27,22 +27,7 @@ from profilecheck.profile.loading import load_profile
 HOSTILE = ROOT / "fixtures" / "hostile"
 ENCRYPTED, TRUNCATED = HOSTILE / "encrypted.pdf", HOSTILE / "truncated.pdf"
 GOOD_TEXT = ["Välkommen till Ale kommun.", "Ring Kontaktcenter på 0303-70 30 00."]
-FORBID_OLD = """
-type = "text"
-[[params.forbidden]]
-kind = "digits"
-pattern = "0303-33 00 00"
-finding = "contact-outdated"
-"""
 TEXT_SIZE = 'type = "text-size"\n[params]\nminimum-pt = { pdf = 9.0 }\n'
-
-
-def _profile(folder: Path, rules: dict[str, str]) -> Path:
-    (folder / "rules").mkdir(parents=True, exist_ok=True)
-    (folder / "profile.toml").write_text(f'name = "{folder.name}"\nlanguage = "en"\n')
-    for name, text in rules.items():
-        (folder / "rules" / f"{name}.toml").write_text(text)
-    return folder
 
 
 def _names(entry: dict) -> list[str]:
@@ -159,7 +144,7 @@ def _crash(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
     [(RuntimeError("boom"), "rule-failed"), (MemoryError(), "resource-limit")],
 )
 def test_a_stopped_rule_fails_the_file_and_all_its_checks(tmp_path, monkeypatch, error, name):
-    folder = _profile(tmp_path / "test", {"old": FORBID_OLD, "size": TEXT_SIZE})
+    folder = make_profile(tmp_path / "test", {"old": FORBID_OLD, "size": TEXT_SIZE})
     pdf = make_pdf(tmp_path / "a.pdf", GOOD_TEXT)
     engine = Engine(load_profile(str(folder)), Settings(profile=str(folder)))
     clean = engine.run_result([engine.check_file(str(pdf))])
@@ -188,7 +173,7 @@ def test_a_stopped_rule_fails_the_file_and_all_its_checks(tmp_path, monkeypatch,
 def test_rule_failed_survives_a_narrow_selection(tmp_path, monkeypatch) -> None:
     """`--select K403` (or `--ignore F`) keeps the crash, so a test asserting `== []` under a
     narrow selection also asserts that no rule crashed."""
-    folder = _profile(tmp_path / "test", {"old": FORBID_OLD})
+    folder = make_profile(tmp_path / "test", {"old": FORBID_OLD})
     pdf = make_pdf(tmp_path / "a.pdf", GOOD_TEXT)
     _crash(monkeypatch, RuntimeError("boom"))
     for settings in (Settings(select=["K403"]), Settings(ignore=["F005"])):
@@ -228,7 +213,7 @@ def _plugin(folder: Path, name: str, source: str) -> dict[str, str]:
 
 def test_a_rule_type_that_raises_fails_the_run(tmp_path: Path) -> None:
     env = _plugin(tmp_path / "site", "pc_crash", CRASHING_PLUGIN)
-    folder = _profile(tmp_path / "crashy", {"crash": 'type = "crasher"\n', "old": FORBID_OLD})
+    folder = make_profile(tmp_path / "crashy", {"crash": 'type = "crasher"\n', "old": FORBID_OLD})
     pdf = make_pdf(tmp_path / "a.pdf", GOOD_TEXT)
     args = ("--isolated", "--profile", str(folder))
     code, report = run_json(*args, str(pdf), env=env)
@@ -247,7 +232,7 @@ def test_a_rule_type_that_raises_fails_the_run(tmp_path: Path) -> None:
     (row,) = [line for line in markdown.splitlines() if line.startswith("| ") and "a.pdf" in line]
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     assert cells[1].startswith("❌") and 0 < float(cells[2]) < 100, row
-    alone = _profile(tmp_path / "alone", {"crash": 'type = "crasher"\n'})
+    alone = make_profile(tmp_path / "alone", {"crash": 'type = "crasher"\n'})
     only = ("--isolated", "--profile", str(alone), "--format", "markdown", str(pdf))
     markdown = run_cli("check", *only, env=env).stdout
     (row,) = [line for line in markdown.splitlines() if line.startswith("| ") and "a.pdf" in line]
@@ -258,7 +243,7 @@ def test_a_rule_type_that_raises_fails_the_run(tmp_path: Path) -> None:
 
 
 def test_misspelt_rule_type_is_a_configuration_error(tmp_path: Path) -> None:
-    folder = _profile(tmp_path / "typo", {"old-number": FORBID_OLD.replace('"text"', '"txt"')})
+    folder = make_profile(tmp_path / "typo", {"old-number": FORBID_OLD.replace('"text"', '"txt"')})
     pdf = make_pdf(tmp_path / "a.pdf", GOOD_TEXT)
     rule_file = str(folder / "rules" / "old-number.toml")
     for command in ("check", "scan"):
@@ -280,7 +265,7 @@ def test_misspelt_rule_type_is_a_configuration_error(tmp_path: Path) -> None:
 
 def test_a_plugin_that_fails_to_load_stops_check_and_scan(tmp_path: Path) -> None:
     env = _plugin(tmp_path / "site", "pc_broken", "import nothing_here\n")
-    folder = _profile(tmp_path / "broken", {"crash": 'type = "crasher"\n'})
+    folder = make_profile(tmp_path / "broken", {"crash": 'type = "crasher"\n'})
     pdf = make_pdf(tmp_path / "a.pdf", GOOD_TEXT)
     for command in ("check", "scan"):
         extra = ("--no-cache", "--no-progress") if command == "scan" else ()
