@@ -314,7 +314,8 @@ def main() -> None:
         cases = generate(folder, args.count, max(1, args.count // 2), seed)
         held = " (held out)" if seed == HELD_OUT_SEED else ""
         print(
-            f"generated {len(cases)} cases, seed {seed}{held}, in {time.perf_counter() - started:.1f} s"
+            f"generated {len(cases)} cases, seed {seed}{held}, "
+            f"in {time.perf_counter() - started:.1f} s"
         )
         findings = run_check([c.file for c in cases])
         score(cases, findings)

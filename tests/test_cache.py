@@ -7,6 +7,7 @@ import os
 import pickle
 
 from profilecheck.batch.cache import (
+    DATABASE_NAME,
     Cache,
     CachedFileResult,
     FileRow,
@@ -94,12 +95,15 @@ def test_paths_that_are_not_utf8_are_stored(tmp_path):
         assert os.fsencode(path) in cache.file_rows(["/share"])
 
 
-def test_a_damaged_database_is_set_aside(tmp_path):
-    (tmp_path / "scan-v1.sqlite3").write_bytes(b"this is not a database" * 100)
-    with Cache(tmp_path) as cache:
+def test_a_damaged_database_is_set_aside_with_a_warning(tmp_path):
+    (tmp_path / DATABASE_NAME).write_bytes(b"this is not a database" * 100)
+    warnings = []
+    with Cache(tmp_path, warn=warnings.append) as cache:
         assert cache.recovered
         assert cache.results(["k"]) == {}
-    assert any(p.name.startswith("scan-v1.sqlite3.damaged-") for p in tmp_path.iterdir())
+    assert any(p.name.startswith(f"{DATABASE_NAME}.damaged-") for p in tmp_path.iterdir())
+    (warning,) = warnings
+    assert "damaged" in warning and "header" in warning and "moved aside" in warning
 
 
 def test_cached_result_builds_its_findings_on_first_use_and_acts_as_a_file_result():

@@ -374,3 +374,105 @@ def test_word_recolour_effects(tmp_path):
     document = Document(path="memo.docx", format=Format.DOCX, pages=[page])
     findings = run_rule(LogoRule, table["params"], document, source)
     assert sorted(f.name for f in findings) == ["logo-found", "logo-recoloured"]
+
+
+# ---- the vapen at any angle -----------------------------------------------------------------
+
+
+def _turned_on_photo(
+    path: Path, art: str, height: int, angle: float, mirror: bool = False, shear: float = 0.0
+) -> Path:
+    """`art` `height` px tall (mirrored, sheared by `shear` in its own frame) and turned `angle`
+    degrees counter-clockwise, in the middle of an 800×640 photo-like picture."""
+    import cv2
+
+    rng = np.random.default_rng(7)
+    noise = rng.integers(0, 255, (80, 100, 3), dtype=np.uint8)
+    photo = cv2.GaussianBlur(cv2.resize(noise, (800, 640)), (0, 0), 6)
+    photo = cv2.normalize(photo, None, 120, 240, cv2.NORM_MINMAX)
+    with Image.open(PNG / f"{art}-print.png") as image:
+        rgba = np.asarray(image.convert("RGBA"))
+    if mirror:
+        rgba = rgba[:, ::-1]
+    h, w = rgba.shape[:2]
+    k = height / h
+    c, s = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+    own = np.array([[k, shear * k, -w * k / 2], [0, k, -height / 2], [0, 0, 1]])
+    turn = np.array([[c, s, 400], [-s, c, 320], [0, 0, 1]])
+    drawn = cv2.warpAffine(rgba, (turn @ own)[:2], (800, 640), flags=cv2.INTER_AREA)
+    alpha = drawn[..., 3:4] / 255
+    picture = (drawn[..., :3] * alpha + photo * (1 - alpha)).round().astype(np.uint8)
+    Image.fromarray(picture).save(path)
+    return path
+
+
+TURNS = {"turned-60": 60.0, "turned-90": 90.0, "turned-137": 137.0, "upside-down": 180.0}
+TURNS["turned-270"] = -90.0  # reported counter-clockwise, in (-180, 180]
+
+
+@pytest.fixture(scope="module")
+def turned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    folder = tmp_path_factory.mktemp("turned")
+    files = {
+        name: _turned_on_photo(folder / f"{name}.png", "vapen-colour", 180, angle)
+        for name, angle in {**TURNS, "turned-270": 270.0}.items()
+    }
+    files["upright"] = _turned_on_photo(folder / "upright.png", "vapen-colour", 180, 0.0)
+    files["black-turned"] = _turned_on_photo(folder / "black.png", "vapen-black", 150, 215.0)
+    files["mirrored-turned"] = _turned_on_photo(
+        folder / "mirrored-turned.png", "logotype-horizontal-black", 90, 120.0, mirror=True
+    )
+    files["sheared"] = _turned_on_photo(folder / "sheared.png", "vapen-colour", 180, 0, shear=0.3)
+    _, report = run_json("--isolated", "--select", "L,F", *map(str, files.values()))
+    by_path = {entry["path"]: entry["findings"] for entry in report["files"]}
+    return {name: by_path[str(path)] for name, path in files.items()}
+
+
+def _angle_off(measured: float, expected: float) -> float:
+    return abs((measured - expected + 180) % 360 - 180)
+
+
+@pytest.mark.parametrize("name", list(TURNS))
+def test_the_vapen_turned_by_any_angle_is_rotated(turned, name):
+    rotated = next(f for f in turned[name] if f["name"] == "logo-rotated")
+    assert rotated["measured"]["value"] == pytest.approx(TURNS[name], abs=1.0)
+    assert rotated["measured"]["mirrored"] is False
+    assert found(turned[name])["rotation"] == pytest.approx(TURNS[name], abs=1.0)
+    assert found(turned[name])["aspect_ratio"] == pytest.approx(1.0, abs=0.03)
+    assert "logo-distorted" not in names(turned[name])
+
+
+def test_a_turned_one_colour_vapen(turned):
+    rotated = next(f for f in turned["black-turned"] if f["name"] == "logo-rotated")
+    assert _angle_off(rotated["measured"]["value"], 215.0) < 1.0
+    assert found(turned["black-turned"])["version"] == "vapen-black"
+
+
+def test_a_mirrored_logotype_turned(turned):
+    rotated = next(f for f in turned["mirrored-turned"] if f["name"] == "logo-rotated")
+    assert rotated["measured"]["mirrored"] is True
+    assert rotated["measured"]["value"] == pytest.approx(120.0, abs=1.0)
+    assert found(turned["mirrored-turned"])["layout"] == "horizontal"
+
+
+def test_an_upright_vapen_is_not_rotated(turned):
+    assert names(turned["upright"]) == ["logo-found"]
+    assert abs(found(turned["upright"])["rotation"]) < 0.5
+
+
+def test_a_vapen_that_cannot_be_measured_is_unchecked(turned):
+    """Sheared, the vapen is seen but not measured: logo-unchecked says so, with the place."""
+    assert names(turned["sheared"]) == ["logo-unchecked"]
+    unchecked = turned["sheared"][0]
+    assert unchecked["measured"]["reason"] == "mark-unmeasured"
+    x0, y0, x1, y1 = unchecked["location"]["box_pt"]
+    assert x0 < 400 < x1 and y0 < 320 < y1
+
+
+def test_an_upside_down_vapen_fails_the_run(tmp_path):
+    picture = _turned_on_photo(tmp_path / "upside-down.png", "vapen-colour", 180, 180.0)
+    code, report = run_json("--isolated", str(picture))
+    assert code == 1
+    findings = report["files"][0]["findings"]
+    assert "logo-rotated" in names(findings)
+    assert abs(found(findings)["rotation"]) == pytest.approx(180.0, abs=1.0)

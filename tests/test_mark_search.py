@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from profilecheck.checks.logo import artwork, raster
-from profilecheck.checks.logo.mark_search import find_marks
+from profilecheck.checks.logo.mark_search import find_marks, search_marks
 
 RULES = Path(__file__).resolve().parents[1] / "rules" / "ale" / "rules"
 PNG = RULES.parent / "artwork" / "png"
@@ -93,3 +93,78 @@ def test_artwork_keeps_its_exact_proportions_when_scaled():
     assert small.shape[:2] == (96, 86)  # the last column is partly transparent padding
     drawn = small[48, :, 3].sum() / 255
     assert drawn == pytest.approx(355 * 96 / 400, rel=0.002)
+
+
+def _place_turned(
+    page: np.ndarray, art: str, height: int, angle: float, stretch: float = 1.0, shear: float = 0.0
+) -> None:
+    """`art` drawn `height` px tall, `stretch` times its width and sheared by `shear` in its own
+    frame, then turned `angle` degrees counter-clockwise, centred on the page."""
+    import cv2
+
+    with Image.open(PNG / f"{art}-print.png") as image:
+        rgba = np.asarray(image.convert("RGBA"))
+    h, w = rgba.shape[:2]
+    k = height / h
+    own = np.array([[k * stretch, shear * k, 0], [0, k, 0], [0, 0, 1]])
+    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    turn = np.array([[c, s, 0], [-s, c, 0], [0, 0, 1]])
+    centre = np.array([[1, 0, page.shape[1] / 2], [0, 1, page.shape[0] / 2], [0, 0, 1]])
+    middle = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1]])
+    matrix = (centre @ turn @ own @ middle)[:2]
+    size = (page.shape[1], page.shape[0])
+    drawn = cv2.warpAffine(rgba, matrix, size, flags=cv2.INTER_AREA, borderValue=(0, 0, 0, 0))
+    alpha = drawn[..., 3:4] / 255
+    page[:] = (drawn[..., :3] * alpha + page * (1 - alpha)).round().astype(np.uint8)
+
+
+def _angle_off(measured: float, expected: float) -> float:
+    return abs((measured - expected + 180) % 360 - 180)
+
+
+@pytest.mark.parametrize("tone", ["colour", "black", "white"])
+@pytest.mark.parametrize("angle", [60, 90, 137, 180, 270])
+def test_turned_marks_are_found_at_their_angle(model, tone, angle):
+    page = _page(tone, False)
+    _place_turned(page, f"vapen-{tone}", 160, angle)
+    marks = find_marks(page, model)
+    assert len(marks) == 1, "the mark was not found, or found twice"
+    assert _angle_off(marks[0].rotation, angle) < 1.0
+    assert -180 <= marks[0].rotation <= 180
+    assert abs(marks[0].aspect_change - 1) < 0.03
+
+
+@pytest.mark.parametrize("angle", [-35, 75, 200])
+def test_turned_marks_on_a_page_of_text(model, angle):
+    page = _page("colour", True)
+    _place_turned(page, "vapen-colour", 150, angle)
+    marks = find_marks(page, model)
+    assert marks and _angle_off(marks[0].rotation, angle) < 1.0
+
+
+def test_a_turned_and_stretched_mark_is_measured_as_both(model):
+    page = _page("black", False)
+    _place_turned(page, "vapen-black", 150, 120, stretch=1.3)
+    marks = find_marks(page, model)
+    assert marks
+    assert _angle_off(marks[0].rotation, 120) < 1.0
+    assert marks[0].aspect_change == pytest.approx(1.3, rel=0.02)
+
+
+def test_an_upright_mark_is_measured_upright(model):
+    page = _page("colour", True)
+    _place(page, "colour", 120, 1.0)
+    marks = find_marks(page, model)
+    assert marks and abs(marks[0].rotation) < 0.5
+
+
+def test_a_sheared_vapen_is_unmeasured_not_absent(model):
+    """Sheared, the vapen still fits the vapen closely, but as a shape the measurements cannot
+    describe: the search says so instead of finding nothing."""
+    page = _page("colour", False)
+    _place_turned(page, "vapen-colour", 160, 0, shear=0.3)
+    search = search_marks(page, model)
+    assert search.found == []
+    assert [item.why for item in search.unmeasured] == ["shape"]
+    x0, y0, x1, y1 = search.unmeasured[0].box
+    assert x0 < page.shape[1] / 2 < x1 and y0 < page.shape[0] / 2 < y1

@@ -270,9 +270,9 @@ def test_junit_file_without_findings_passes_when_checks_unknown(tmp_path):
 def test_markdown_summary_escapes_document_text(tmp_path):
     run = sample_run(tmp_path, message="<img src=x onerror=alert(1)> | [link](http://x) *")
     text = render("markdown", run, options(tmp_path))
-    assert "| leaflet.pdf | ❌" in text
+    assert "| `leaflet.pdf` | ❌" in text
     assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
-    assert r"\| \[link\](http://x) \*" in text
+    assert r"\| `[link](http://x)` \*" in text  # a link in a code span stays text
     assert "<details>" in text and "Most frequent problems" in text
 
 
@@ -373,7 +373,7 @@ def test_check_writes_several_reports_in_one_run(tmp_path, monkeypatch):
     assert "Compliance report" in (tmp_path / "r.html").read_text(encoding="utf-8")
     _validate_sarif((tmp_path / "r.sarif").read_text(encoding="utf-8"))
     ET.fromstring((tmp_path / "r.xml").read_text(encoding="utf-8"))
-    assert "| flyer.pdf |" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "| `flyer.pdf` |" in (tmp_path / "r.md").read_text(encoding="utf-8")
 
 
 def test_check_rejects_a_bad_report_option(tmp_path):

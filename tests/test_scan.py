@@ -16,6 +16,7 @@ import pymupdf
 import pytest
 from click.testing import CliRunner
 
+from profilecheck.batch.cache import DATABASE_NAME
 from profilecheck.batch.scan import ScanOptions, scan
 from profilecheck.batch.walk import WalkOptions, _Globs, walk_entries
 from profilecheck.batch.workers import ProcessLimits
@@ -134,8 +135,8 @@ def test_walk_reports_link_loops_broken_links_and_denied_folders(tmp_path, monke
     assert problems["a/loop"][0] == "skipped" and "loop" in problems["a/loop"][1]
     assert problems["broken.pdf"] == ("skipped", "broken link: its target does not exist")
     assert problems["locked"][0] == "unreadable"
-    not_followed = list(walk_entries([str(tmp_path / "a")]))
-    assert not_followed == []
+    (not_followed,) = walk_entries([str(tmp_path / "a")])
+    assert not_followed.problem == ("skipped", "symlinked folder not followed")
 
 
 def test_walk_globs_match_as_fnmatch_does():
@@ -198,8 +199,9 @@ def test_names_that_are_not_utf8_survive_into_json(tmp_path, profile_dir):
     code, _, _ = _cli(str(root), "--profile", str(profile_dir), "-j", "1", "--cache-dir",
                       str(tmp_path / "cache"), "--format", "json", "-o", str(out))  # fmt: skip
     assert code == 1
-    (entry,) = _json(out)["files"]
-    assert os.fsencode(entry["path"]) == raw
+    (entry,) = _json(out)["files"]  # valid UTF-8: the exact bytes in hex beside the path
+    assert bytes.fromhex(entry["path_bytes"]) == raw
+    assert entry["path"] == os.path.join(str(root), "caf\ufffd.pdf")
     assert entry["findings"][0]["name"] == "contact-outdated"
     assert "not valid UTF-8" in entry["warnings"][0]
 
@@ -260,14 +262,14 @@ def test_kill_9_mid_scan_then_rerun_gives_complete_identical_results(tmp_path, p
     reference = tmp_path / "reference.json"
     subprocess.run([*command, "--no-cache", "-o", str(reference)], check=False, timeout=300)
     process = subprocess.Popen([*command, "-o", str(tmp_path / "killed.json")])
-    stored = _wait_for_results(cache / "scan-v1.sqlite3", process)
+    stored = _wait_for_results(cache / DATABASE_NAME, process)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert 0 < stored < 240, "the scan should have been killed part-way"
     resumed = tmp_path / "resumed.json"
     subprocess.run([*command, "-o", str(resumed)], check=False, timeout=300)
     assert _json(resumed)["files"] == _json(reference)["files"]
-    with sqlite3.connect(cache / "scan-v1.sqlite3") as db:
+    with sqlite3.connect(cache / DATABASE_NAME) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("SELECT count(*) FROM results").fetchone()[0] == 240
 

@@ -114,6 +114,7 @@ def _read_image(image: PlacedImage, settings: OcrSettings, results: OcrResults):
     except Exception as error:
         results.failures.append(f"image {image.name}: could not be decoded ({error})")
         return None
+    decoded = pixels.size  # smaller than the image's own when decoded reduced (core.limits)
     factor = min(3.0, max(1.0, MIN_OCR_WIDTH / max(pixels.width, 1)))
     factor = min(factor, (MAX_OCR_PIXELS / max(pixels.width * pixels.height, 1)) ** 0.5)
     if abs(factor - 1.0) > 0.01:
@@ -123,8 +124,8 @@ def _read_image(image: PlacedImage, settings: OcrSettings, results: OcrResults):
         pixels = pixels.resize(size, Image.Resampling.LANCZOS)
     else:
         factor = 1.0
-    sx = image.box.width / (image.pixel_width * factor)
-    sy = image.box.height / (image.pixel_height * factor)
+    sx = image.box.width / (decoded[0] * factor)
+    sy = image.box.height / (decoded[1] * factor)
     return _recognise(pixels, settings, results, image.page, image.box, sx, sy)
 
 

@@ -33,6 +33,7 @@ from profilecheck.batch.cache import (
     path_neutral,
     settings_key,
 )
+from profilecheck.batch.integrity import row_check
 from profilecheck.batch.walk import Entry, WalkOptions, walk_entries
 from profilecheck.batch.workers import (
     DaskExecutor,
@@ -41,6 +42,7 @@ from profilecheck.batch.workers import (
     ProcessLimits,
     Task,
 )
+from profilecheck.core.files import NotRegularFile
 from profilecheck.core.limits import DEFAULT_LIMITS
 from profilecheck.core.model import Severity, Status
 from profilecheck.core.results import FileResult, RunResult
@@ -209,23 +211,25 @@ class _Scan:
         plain = {e: settings_key(self.key, e, ()) for e in (False, True)}
         rows, entries, results, on_result = self.rows, self.entries, self.results, self.on_result
         encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
-        bind, unknown, hits = CachedFileResult.of, [], 0
+        bind, unknown, hits, damaged = CachedFileResult.of, [], 0, 0
         for index in chunk:
             entry = entries[index]
             status = entry.stat
             assert status is not None
             row = rows.get(entry.path.encode(encoding, errors))  # os.fsencode, inlined
-            if (
+            unchanged = (
                 row is not None
                 and row[1] == status.st_size
                 and row[2] == status.st_mtime_ns
                 and row[3] == status.st_ino
-            ):
-                digest = row[4]
-            elif (row := self._read(index)) is not None:
-                digest = row.digest
+            )
+            if unchanged and row[5] == row_check(row[0], row[4]):
+                digest = row[4]  # the row holds up: its digest is this path's
             else:
-                continue
+                damaged += unchanged  # a row that fails its check is not trusted: hashed again
+                if (row := self._read(index)) is None:
+                    continue
+                digest = row.digest
             if per_file_ignores:
                 ignores = tuple(settings.ignored_for(entry.path))
                 key = digest + settings_key(self.key, entry.explicit, ignores)
@@ -242,14 +246,16 @@ class _Scan:
             if on_result is not None:
                 on_result(result)
         self.outcome.from_cache += hits
+        if damaged and self.cache is not None:  # a row that fails its check: hashed again
+            self.cache.damaged_rows += damaged
         return self._stored(unknown) if unknown else unknown
 
     def _stored(self, unknown: list[tuple[int, str, tuple]]) -> list[tuple[int, str, tuple]]:
         """Finish the files whose results the cache holds; returns the others."""
         assert self.cache is not None
         for key, stored in self.cache.results(k for _, k, _ in unknown).items():
-            # identical content, identical result: parse it once, then bind it to each path
-            self.templates[key] = (FileResult.from_dict(stored), True)
+            # identical content, identical result: read once, then bound to each path
+            self.templates[key] = (stored, True)
         others = []
         for index, key, row in unknown:
             template = self.templates.get(key)
@@ -273,7 +279,8 @@ class _Scan:
         try:
             row = FileRow.of(entry.stat, content_digest(entry.path))
         except OSError as error:
-            self._finish(index, self.engine.walk_problem(entry.path, *_read_problem(error)))
+            problem = _read_problem(error, entry.explicit)
+            self._finish(index, self.engine.walk_problem(entry.path, *problem))
             return None
         self.pending_files.append((entry.path, row))
         return row
@@ -354,7 +361,9 @@ def _unchanged(entry: Entry) -> bool:
     )
 
 
-def _read_problem(error: OSError) -> tuple[str, str]:
+def _read_problem(error: OSError, explicit: bool) -> tuple[str, str]:
+    if isinstance(error, NotRegularFile):  # swapped for a FIFO or a device after the walk
+        return ("unsupported" if explicit else "skipped", error.message)
     if isinstance(error, FileNotFoundError):
         return ("skipped", "the file disappeared during the scan")
     return ("unreadable", f"cannot open the file: {error.strerror or error}")

@@ -11,6 +11,8 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from profilecheck.core.files import not_regular_message
+
 TEMP_NAMES = ("~$*", ".~lock.*", "*.tmp", "*.temp", "*.swp", "*.part", "*.crdownload")  # ~*.tmp too
 SYSTEM_NAMES = ("Thumbs.db", "desktop.ini", ".DS_Store", "Icon\r", "._*")
 SYSTEM_FOLDERS = (
@@ -27,7 +29,8 @@ WINDOWS_HIDDEN_OR_SYSTEM = 0x2 | 0x4  # FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_S
 WINDOWS_MAX_PATH = 259
 WILDCARDS = frozenset("*?[")
 BY_NAME = operator.attrgetter("name")
-NOT_REGULAR = ("skipped", "not a regular file")
+FOLDER_LINK = ("skipped", "symlinked folder not followed")
+OUTSIDE_LINK = ("skipped", "symlinked file outside the folder being walked; not followed")
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,8 @@ class WalkOptions:
     exclude: tuple[str, ...] = ()
     include_hidden: bool = False  # hidden and system files and folders
     include_temp: bool = False  # Office lock files and temporary files
-    follow_links: bool = False  # symlinked folders; loops are detected and reported
+    # symlinked folders, and symlinked files leading out of the root; loops are caught
+    follow_links: bool = False
 
 
 @dataclass(slots=True)  # slots, not frozen: a warm re-scan builds one per file (hot path)
@@ -140,7 +144,10 @@ def _windows_hidden(entry: os.DirEntry) -> bool:
 def walk_entries(roots: Iterable[str], options: WalkOptions = WalkOptions()) -> Iterator[Entry]:
     """Files under the roots in sorted order, each with its `stat`, or with the problem that
     stopped the walk there: permission denied, a vanished file, a link loop, a broken link,
-    a path too long. Symlinked folders are followed only on request, and loops are caught."""
+    a path too long, a FIFO or a device. A walk stays inside its root unless asked to follow
+    links: a symlinked folder, or a symlinked file that leads out of the root, gets a
+    `skipped` entry instead (with `follow_links`, they are followed and loops are caught).
+    A path named as a root is followed wherever it leads."""
     matcher = _Matcher(options)
     for root in roots:
         root = _long_path(root)
@@ -149,10 +156,13 @@ def walk_entries(roots: Iterable[str], options: WalkOptions = WalkOptions()) -> 
         except OSError as error:
             yield Entry(root, root, True, problem=_os_problem(error, "file"))
             continue
-        if not stat.S_ISDIR(status.st_mode):
+        if stat.S_ISREG(status.st_mode):
             yield Entry(root, root, True, status, None, _name_note(root))
-            continue
-        yield from _walk_tree(root, _identity(status), matcher, options.follow_links)
+        elif not stat.S_ISDIR(status.st_mode):  # named: unsupported, like any non-document
+            problem = ("unsupported", not_regular_message(status.st_mode))
+            yield Entry(root, root, True, None, problem, _name_note(root))
+        else:
+            yield from _walk_tree(root, _identity(status), matcher, options.follow_links)
 
 
 def _walk_tree(
@@ -171,6 +181,7 @@ def _walk_tree(
     exact, starts, ends, others = names.exact, names.prefixes, names.suffixes, names.others
     skip_path = matcher.file_path
     append, is_regular = found.append, stat.S_ISREG
+    inside_root = os.path.join(os.path.realpath(root), "")
     while stack:
         rest, prefix, seen = stack[-1]
         for entry in rest:
@@ -191,8 +202,10 @@ def _walk_tree(
                     stack.append(inside)
                     break  # into the folder; this listing resumes after it
                 continue
-            if is_link and entry.is_dir(follow_symlinks=True):
-                continue  # a folder link we were told not to follow
+            if is_link and not follow_links and _links_to_folder(entry):
+                if not matcher.folder_skipped(name, prefix + name, entry):
+                    append(Entry(path, root, False, None, FOLDER_LINK))
+                continue
             if (
                 name in exact
                 or name.startswith(starts)
@@ -204,11 +217,14 @@ def _walk_tree(
                 continue
             try:
                 status = entry.stat()
-            except OSError as error:
+            except OSError as error:  # a broken link, a link loop, gone, denied
                 append(Entry(path, root, False, None, _os_problem(error, "file")))
                 continue
-            if not is_regular(status.st_mode):
-                append(Entry(path, root, False, None, NOT_REGULAR))
+            if is_link and not follow_links and _leaves(path, inside_root):
+                append(Entry(path, root, False, None, OUTSIDE_LINK))
+            elif not is_regular(status.st_mode):
+                problem = ("skipped", not_regular_message(status.st_mode))
+                append(Entry(path, root, False, None, problem))
             else:
                 note = "" if name.isascii() else _name_note(name)
                 append(Entry(path, root, False, status, None, note))
@@ -243,6 +259,20 @@ def _folder(
         seen = seen | {identity}
     listing = _listing(path, root, found)
     return None if listing is None else (iter(listing), f"{relative}/", seen)
+
+
+def _links_to_folder(entry: os.DirEntry) -> bool:
+    """Whether a link leads to a folder; a loop or a broken link is not one (it is reported
+    where the file would be, as the link it is)."""
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return False
+
+
+def _leaves(path: str, inside_root: str) -> bool:
+    """Whether a link's target lies outside the root (`inside_root` ends with a separator)."""
+    return not os.path.join(os.path.realpath(path), "").startswith(inside_root)
 
 
 def _listing(folder: str, root: str, found: list[Entry]) -> list[os.DirEntry] | None:

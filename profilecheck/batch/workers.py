@@ -3,7 +3,9 @@
 `ProcessExecutor` keeps a small pool of spawned processes (spawn works everywhere, Windows too),
 one task in flight per worker so each has its own deadline. A worker past its deadline is killed
 and replaced; a worker that dies (a library crash, the memory cap) is replaced too. Either way
-the file gets a status and a `resource-limit` finding, and the scan goes on.
+the file gets a status and a `resource-limit` finding, and the scan goes on. `check` uses the
+same executor with one worker forked from the command's own process where fork is safe and
+cheap (Linux: the worker inherits the loaded engine, a few milliseconds), spawned elsewhere.
 
 Every executor yields `(task, result_dict, cacheable)`; results travel as `FileResult.as_dict()`
 so the local, Dask and cached paths produce identical results.
@@ -12,6 +14,7 @@ so the local, Dask and cached paths produce identical results.
 from __future__ import annotations
 
 import contextlib
+import math
 import multiprocessing
 import os
 import sys
@@ -21,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from profilecheck.core.errors import is_out_of_memory
+from profilecheck.core.limits import PROCESS, memory_message
 from profilecheck.core.model import Status
 from profilecheck.profile.config import Settings
 from profilecheck.profile.loading import Profile
@@ -57,15 +62,26 @@ class Task:
     index: int
     path: str
     explicit: bool
+    # A reporters.pictures.Request: make the HTML report's pictures of the file (under the
+    # same limits) instead of checking it; the result is {"drawn": ...} (batch/pictures.py).
+    draw: Any = None
 
 
 @dataclass(frozen=True)
 class ProcessLimits:
     """Time and memory per worker process (what a document may hold is core.limits.Limits)."""
 
-    timeout: float = 60.0  # seconds per file
+    timeout: float = 60.0  # seconds per file; 0 for none
     max_memory_mb: int = 1500  # address space per worker; 0 for none
     quiet: bool = True  # silence the libraries' stderr chatter in workers
+
+    @property
+    def time_limit(self) -> str:
+        return f"the time limit of {self.timeout:g} s per file (--timeout)"
+
+    @property
+    def memory_limit(self) -> str:
+        return f"the memory limit of {self.max_memory_mb:,} MB per file (--max-memory)"
 
 
 Outcome = tuple[Task, dict[str, Any], bool]
@@ -78,12 +94,17 @@ def limit_result(task: Task, status: Status, message: str) -> dict[str, Any]:
 
 
 def check_with(engine: Any, task: Task) -> dict[str, Any]:
+    if task.draw is not None:
+        from profilecheck.reporters.pictures import draw
+
+        return {"drawn": draw(task.draw)}
     try:
         return engine.check_file(task.path, task.explicit).as_dict()
-    except MemoryError:
-        return limit_result(task, Status.UNREADABLE, "ran out of memory")
     except Exception as error:  # the engine should never raise; if it does, one file pays
         from profilecheck.engine.engine import file_problem
+
+        if is_out_of_memory(error):
+            return limit_result(task, Status.UNREADABLE, memory_message())
 
         message = f"the check failed: {type(error).__name__}: {error}"
         return file_problem(
@@ -115,6 +136,7 @@ def _peak_rss_mb() -> float | None:
 def _cap_memory(max_memory_mb: int) -> None:
     if max_memory_mb <= 0:
         return
+    PROCESS["max_memory_mb"] = max_memory_mb  # messages made in this process name it
     try:
         import resource
     except ImportError:  # Windows: no RLIMIT_AS; the time limit still applies
@@ -132,14 +154,16 @@ def _silence_stderr() -> None:
     os.close(devnull)
 
 
-def worker_main(conn: Any, spec: EngineSpec, limits: ProcessLimits) -> None:
+def worker_main(conn: Any, spec: EngineSpec, limits: ProcessLimits, engine: Any = None) -> None:
+    """A worker's loop; `engine`: one built before a fork, inherited instead of rebuilt."""
     for name in SINGLE_THREADED:
         os.environ.setdefault(name, "1")
     warnings.simplefilter("ignore")
     if limits.quiet:
         _silence_stderr()
     _cap_memory(limits.max_memory_mb)
-    engine = build_engine(spec)
+    PROCESS["timeout"] = limits.timeout
+    engine = engine if engine is not None else build_engine(spec)
     conn.send(("ready", os.getpid(), _peak_rss_mb()))
     while True:
         try:
@@ -172,9 +196,11 @@ class ProcessExecutor:
     limits: ProcessLimits = field(default_factory=ProcessLimits)
     peak_rss_mb: dict[int, float] = field(default_factory=dict)  # worker pid -> MB
     restarts: int = 0
+    start_method: str = "spawn"  # "fork" (POSIX): workers inherit `engine` and this process
+    engine: Any = None  # with fork: built here already, so workers start in milliseconds
 
     def map(self, tasks: Iterator[Task]) -> Iterator[Outcome]:
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context(self.start_method)
         workers = [self._start(context) for _ in range(max(1, self.jobs))]
         failures = 0
         try:
@@ -194,8 +220,8 @@ class ProcessExecutor:
                     failures = failures + 1 if start_failed else 0
                     if failures >= MAX_START_FAILURES:
                         raise RuntimeError(
-                            "a worker process could not start; "
-                            f"is the memory cap ({self.limits.max_memory_mb} MB) too low?"
+                            f"a worker process could not start; is {self.limits.memory_limit} "
+                            "too low?"
                         )
                     self.restarts += 1
                     workers[index] = self._start(context)
@@ -205,8 +231,9 @@ class ProcessExecutor:
 
     def _start(self, context: Any) -> _Worker:
         parent, child = context.Pipe()
+        inherited = self.engine if self.start_method == "fork" else None
         process = context.Process(
-            target=worker_main, args=(child, self.spec, self.limits), daemon=True
+            target=worker_main, args=(child, self.spec, self.limits, inherited), daemon=True
         )
         process.start()
         child.close()
@@ -220,7 +247,8 @@ class ProcessExecutor:
             if task is None:
                 return True
             worker.task = task
-            worker.deadline = time.monotonic() + self.limits.timeout
+            limit = self.limits.timeout
+            worker.deadline = time.monotonic() + limit if limit > 0 else math.inf
             worker.conn.send(task)
         return exhausted
 
@@ -229,6 +257,7 @@ class ProcessExecutor:
 
         busy = [w.deadline for w in workers if w.task is not None]
         timeout = max(0.0, min(busy) - time.monotonic()) if busy else 1.0
+        timeout = None if timeout == math.inf else timeout
         handles = [w.conn for w in workers] + [w.process.sentinel for w in workers]
         ready = set(wait(handles, timeout=timeout))
         for worker in workers:
@@ -255,16 +284,16 @@ class ProcessExecutor:
             if task is None or time.monotonic() < worker.deadline:
                 return None
             self._stop(worker)
-            message = f"stopped after {self.limits.timeout:g} s (time limit per file)"
+            message = f"stopped at {self.limits.time_limit}"
             return (task, limit_result(task, Status.TIMEOUT, message), False), False
         self._stop(worker)
         if task is None:
             return None, not worker.ready
         code = worker.process.exitcode
-        message = (
-            f"the checker process died on this file (exit code {code}); "
-            f"it may have hit the memory cap ({self.limits.max_memory_mb} MB) or crashed a library"
-        )
+        cause = "a library crashed"
+        if self.limits.max_memory_mb > 0:
+            cause = f"it may have hit {self.limits.memory_limit}, or {cause}"
+        message = f"the checker process died on this file (exit code {code}): {cause}"
         return (task, limit_result(task, Status.UNREADABLE, message), False), False
 
     def _stop(self, worker: _Worker) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from profilecheck.core.errors import UsageError
+from profilecheck.core.printable import printable
 from profilecheck.reporters import FORMATS
 
 LEVELS = ("info", "warning", "error")
@@ -49,6 +50,30 @@ OUTPUT_OPTIONS = (
 )
 
 
+def limit_options(timeout: float, max_memory_mb: int) -> tuple[Callable, ...]:
+    """`--timeout` and `--max-memory` with a command's defaults: the limits every file is
+    checked under, by the worker processes of batch/workers.py (`check` and `scan` alike)."""
+    return tuple(
+        click.option(flag, type=kind, default=default, show_default=True, help=text)
+        for flag, kind, default, text in (
+            ("--timeout", click.FloatRange(min=0), timeout, "Seconds per file (0: no limit)."),
+            (
+                "--max-memory",
+                click.IntRange(min=0),
+                max_memory_mb,
+                "Memory per file in MB (0: no limit; POSIX only).",
+            ),
+        )
+    )
+
+
+def process_limits(o: dict[str, Any]) -> Any:
+    """The `ProcessLimits` that `limit_options` chose."""
+    from profilecheck.batch.workers import ProcessLimits
+
+    return ProcessLimits(o["timeout"], o["max_memory"], quiet=not o["verbose"])
+
+
 def with_options(*options: Callable) -> Callable:
     def decorate(command: Callable) -> Callable:
         for option in reversed(options):
@@ -63,7 +88,7 @@ def run_command(body: Callable[[], int]) -> None:
     try:
         code = body()
     except UsageError as error:
-        click.echo(f"profilecheck: {error}", err=True)
+        click.echo(printable(f"profilecheck: {error}"), err=True)
         code = 2
     sys.exit(code)
 
@@ -122,7 +147,7 @@ def _print_problems(problems: list, verbose: bool) -> None:
     errors = [p for p in problems if p.level == "error"]
     for problem in problems:
         if problem.level == "error" or verbose:
-            click.echo(f"profilecheck: {problem.level}: {problem}", err=True)
+            click.echo(printable(f"profilecheck: {problem.level}: {problem}"), err=True)
     if errors:
         raise UsageError(f"the profile has {len(errors)} problem(s); see above")
 
@@ -143,7 +168,9 @@ Decorate = Callable[[str, str], str]  # (format name, rendered text) -> text to 
 
 
 def write_reports(run: Any, o: dict[str, Any], decorate: Decorate | None = None) -> int:
-    """Write the main report and every `--report`; return the exit code."""
+    """Write every `--report` and the main report, each on its own: one that cannot be made or
+    written is an error line on stderr and exit code 2, and the others are still written.
+    Otherwise the exit code says whether the run failed."""
     from profilecheck.reporters import Options, render
 
     output: Path | None = o["output"]
@@ -159,26 +186,34 @@ def write_reports(run: Any, o: dict[str, Any], decorate: Decorate | None = None)
         return decorate(format_name, text) if decorate else text
 
     plain = replace(options, color=False, quiet=False, statistics=False)
-    for format_name, path in parse_reports(o["reports"]):
-        _write(path, rendered(format_name, plain))
-    text = rendered(str(o["output_format"]), options)
-    if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(_encoded(text))
-        sys.stdout.flush()
-    else:
-        _write(output, text)
+    written = [_report(name, path, rendered, plain) for name, path in parse_reports(o["reports"])]
+    written.append(_report(str(o["output_format"]), output, rendered, options))
+    if not all(written):
+        return 2
     return 0 if o["exit_zero"] or not run.failed else 1
 
 
-def _encoded(text: str) -> bytes:
-    """UTF-8, with names that are not valid UTF-8 written as \\udcXX escapes: valid JSON inside
-    a string, and readable text elsewhere, instead of a UnicodeEncodeError."""
-    return text.encode("utf-8", "backslashreplace")
-
-
-def _write(path: Path, text: str) -> None:
+def _report(name: str, path: Path | None, rendered: Callable, options: Any) -> bool:
+    """Make one report and write it to `path` (None: standard output); False if it failed."""
     try:
-        path.write_bytes(_encoded(text))
+        data = _encoded(rendered(name, options))
+        if path is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            path.write_bytes(data)
+        return True
     except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}")
+        where = "standard output" if path is None else str(path)
+        problem = f"cannot write the {name} report to {where}: {error.strerror or error}"
+    except Exception as error:  # a reporter's bug costs its own report, not the others
+        problem = f"the {name} report could not be made: {type(error).__name__}: {error}"
+    click.echo(printable(f"profilecheck: error: {problem}"), err=True)
+    return False
+
+
+def _encoded(text: str) -> bytes:
+    """UTF-8. Reporters already show the bytes of names that are not UTF-8 as escapes or U+FFFD
+    (core.printable); anything left over is written as a \\udcXX escape, never an error."""
+    return text.encode("utf-8", "backslashreplace")

@@ -12,11 +12,17 @@ from profilecheck import __version__
 from profilecheck.cli.common import (
     OUTPUT_OPTIONS,
     SELECTION_OPTIONS,
+    limit_options,
     load_engine,
+    process_limits,
     run_command,
     with_options,
     write_reports,
 )
+
+# Limits per file for `check`: a pre-commit hook or a desktop, one file at a time.
+CHECK_TIMEOUT = 120.0
+CHECK_MAX_MEMORY_MB = 2048
 
 # Commands that live in their own modules, imported only when invoked.
 LAZY_COMMANDS = {
@@ -49,24 +55,22 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@with_options(*SELECTION_OPTIONS, *OUTPUT_OPTIONS)
+@with_options(
+    *SELECTION_OPTIONS, *limit_options(CHECK_TIMEOUT, CHECK_MAX_MEMORY_MB), *OUTPUT_OPTIONS
+)
 def check(paths: tuple[str, ...], **options: Any) -> None:
-    """Check files and folders against the profile."""
+    """Check files and folders against the profile, each file within a time and memory limit."""
     run_command(lambda: _check(paths, options))
 
 
 def _check(paths: tuple[str, ...], o: dict[str, Any]) -> int:
+    from profilecheck.batch.bounded import check_files
     from profilecheck.batch.walk import WalkOptions, walk_entries
     from profilecheck.suppress.waivers import apply_waiver_file
 
     engine = load_engine(o)
     settings = engine.settings
-    entries = walk_entries(paths, WalkOptions(exclude=tuple(settings.exclude)))
-    results = [
-        engine.walk_problem(e.path, *e.problem)
-        if e.problem
-        else engine.check_file(e.path, e.explicit)
-        for e in entries
-    ]
+    entries = list(walk_entries(paths, WalkOptions(exclude=tuple(settings.exclude))))
+    results = check_files(engine, entries, process_limits(o))
     apply_waiver_file(results, settings)
     return write_reports(engine.run_result(results), o)

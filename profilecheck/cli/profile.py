@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from profilecheck.core.errors import UsageError
+from profilecheck.core.printable import printable, safe_json
 from profilecheck.profile.loading import Problem, Profile
 
 
@@ -38,15 +39,19 @@ def validate(reference: str | None, output_format: str) -> None:
     loaded, problems = _run(lambda: _validated(reference))
     errors = [p for p in problems if p.level == "error"]
     if output_format == "json":
-        click.echo(json.dumps(_validation_json(loaded, problems), indent=2, ensure_ascii=False))
+        click.echo(
+            safe_json(json.dumps(_validation_json(loaded, problems), indent=2, ensure_ascii=False))
+        )
     else:
         for problem in problems:
-            click.echo(f"{problem.level}: {_problem_text(problem)}")
+            click.echo(printable(f"{problem.level}: {_problem_text(problem)}"))
         verdict = "invalid" if errors else "valid"
         notes = len(problems) - len(errors)
         click.echo(
-            f"profile {loaded.name} ({' -> '.join(loaded.chain)}): {verdict}, "
-            f"{len(errors)} error(s), {notes} note(s)"
+            printable(
+                f"profile {loaded.name} ({' -> '.join(loaded.chain)}): {verdict}, "
+                f"{len(errors)} error(s), {notes} note(s)"
+            )
         )
     sys.exit(2 if errors else 0)
 
@@ -61,7 +66,7 @@ def show(reference: str | None, output_format: str) -> None:
     loaded, problems = _run(lambda: _validated(reference))
     data = _profile_data(loaded, problems)
     if output_format == "json":
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(safe_json(json.dumps(data, indent=2, ensure_ascii=False)))
     elif output_format == "toml":
         from profilecheck.cli.tomlwrite import dumps
 
@@ -81,15 +86,15 @@ def init(folder: Path, parent: str, name: str | None) -> None:
 
     written = _run(lambda: create_profile(folder, parent, name or folder.resolve().name))
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"next: profilecheck profile validate {folder}")
+        click.echo(printable(f"wrote {path}"))
+    click.echo(printable(f"next: profilecheck profile validate {folder}"))
 
 
 def _run(action: Any) -> Any:
     try:
         return action()
     except UsageError as error:
-        click.echo(f"profilecheck: {error}", err=True)
+        click.echo(printable(f"profilecheck: {error}"), err=True)
         sys.exit(2)
 
 
@@ -267,4 +272,4 @@ def _profile_text(data: dict[str, Any]) -> str:
             lines.append(f"    severity of {name}: {level}")
         for key, value in rule["params"].items():
             lines.append(f"    {key} = {json.dumps(value, ensure_ascii=False)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"

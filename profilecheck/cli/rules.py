@@ -14,6 +14,7 @@ import click
 
 from profilecheck.core import codes
 from profilecheck.core.errors import UsageError
+from profilecheck.core.printable import printable, safe_json
 
 
 def _load(profile_ref: str | None):
@@ -58,16 +59,16 @@ def rules(profile_ref: str | None, show_all: bool, output_format: str) -> None:
     try:
         profile, active = _load(profile_ref)
     except UsageError as error:
-        click.echo(f"profilecheck: {error}", err=True)
+        click.echo(printable(f"profilecheck: {error}"), err=True)
         sys.exit(2)
     rows = [r for r in _rows(profile, active) if show_all or r["rule"] or r["code"][0] == "F"]
     if output_format == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(safe_json(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
-    click.echo(f"{profile.title} ({profile.name} {profile.version})")
+    click.echo(printable(f"{profile.title} ({profile.name} {profile.version})"))
     for row in rows:
         where = f"{row['type']:<14} {row['rule']}" if row["rule"] else "(built in)"
-        click.echo(f"{row['code']:<5} {row['name']:<22} {row['severity']:<8} {where}")
+        click.echo(printable(f"{row['code']:<5} {row['name']:<22} {row['severity']:<8} {where}"))
 
 
 @click.command()
@@ -79,15 +80,17 @@ def explain(name: str, profile_ref: str | None, lang: str | None) -> None:
     try:
         profile, active = _load(profile_ref)  # also what declares the checks
     except UsageError as error:
-        click.echo(f"profilecheck: {error}", err=True)
+        click.echo(printable(f"profilecheck: {error}"), err=True)
         sys.exit(2)
     check = codes.CATALOGUE.get(name) or codes.BY_CODE.get(name.upper())
     if check is None:
         click.echo(
-            f"profilecheck: no check called {name!r}; see `profilecheck rules --all`", err=True
+            printable(f"profilecheck: no check called {name!r}; see `profilecheck rules --all`"),
+            err=True,
         )
         sys.exit(2)
-    click.echo(_explanation(check, profile, active, lang or profile.language))
+    text = _explanation(check, profile, active, lang or profile.language)
+    click.echo("\n".join(printable(line) for line in text.splitlines()))
 
 
 def _explanation(check: codes.Check, profile, active, lang: str) -> str:

@@ -14,13 +14,17 @@ import click
 from profilecheck.cli.common import (
     OUTPUT_OPTIONS,
     SELECTION_OPTIONS,
+    limit_options,
     load_engine,
+    parse_reports,
+    process_limits,
     run_command,
     split,
     with_options,
     write_reports,
 )
 from profilecheck.core.errors import UsageError
+from profilecheck.core.printable import printable
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_MEMORY_MB = 1500
@@ -31,12 +35,10 @@ SCAN_OPTIONS = (
     click.option("--include", multiple=True, help="Glob: check only files matching one of these."),
     click.option("--include-hidden", is_flag=True, help="Also hidden and system files and folders."),
     click.option("--include-temp", is_flag=True, help="Also Office lock files (~$*) and temp files."),
-    click.option("--follow-links", is_flag=True, help="Follow symlinked folders (loops are caught)."),
+    click.option("--follow-links", is_flag=True,
+                 help="Follow symlinked folders and links out of the root (loops are caught)."),
     click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [cores]."),
-    click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
-                 show_default=True, help="Seconds allowed per file."),
-    click.option("--max-memory", type=click.IntRange(min=0), default=DEFAULT_MAX_MEMORY_MB,
-                 show_default=True, help="Memory cap per worker in MB (0: none; POSIX only)."),
+    *limit_options(DEFAULT_TIMEOUT, DEFAULT_MAX_MEMORY_MB),
     click.option("--executor", type=click.Choice(("local", "dask")), default="local"),
     click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786."),
     click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -69,10 +71,11 @@ def _scan(roots: tuple[str, ...], o: dict[str, Any]) -> int:
     engine = load_engine(o)
     known = baseline.load_baseline(o["baseline"]) if o["baseline"] else None
     progress = Progress(_show_progress(o))
+    scan_options = _scan_options(o, engine.settings.exclude)
     outcome = scan(
         roots,
         engine,
-        _scan_options(o, engine.settings.exclude),
+        scan_options,
         on_result=progress.update,
         on_total=progress.start,
     )
@@ -82,10 +85,20 @@ def _scan(roots: tuple[str, ...], o: dict[str, Any]) -> int:
     relative = {entry.path: entry.relative for entry in outcome.entries}
     if o["write_baseline"]:
         count = baseline.write_baseline(o["write_baseline"], run, relative)
-        click.echo(f"profilecheck: wrote {count} finding(s) to {o['write_baseline']}", err=True)
+        written = printable(o["write_baseline"])
+        click.echo(f"profilecheck: wrote {count} finding(s) to {written}", err=True)
     if known is not None:
         baseline.apply_baseline(run, known, relative)
+    if _wants_html(o):  # its pictures are made in workers, under the limits, not here
+        from profilecheck.batch.pictures import add_pictures
+
+        add_pictures(run, engine, scan_options)
     return write_reports(run, o, lambda name, text: _with_folders(name, text, run, o))
+
+
+def _wants_html(o: dict[str, Any]) -> bool:
+    reports = [name for name, _path in parse_reports(o["reports"])]
+    return "html" in (o["output_format"], *reports)
 
 
 def _check_roots(roots: tuple[str, ...], o: dict[str, Any]) -> None:
@@ -105,7 +118,6 @@ def _scan_options(o: dict[str, Any], exclude: list[str]) -> Any:
     from profilecheck.batch.cache import default_cache_dir
     from profilecheck.batch.scan import ScanOptions
     from profilecheck.batch.walk import WalkOptions
-    from profilecheck.batch.workers import ProcessLimits
 
     walk = WalkOptions(
         include=tuple(split(o["include"])),
@@ -114,7 +126,7 @@ def _scan_options(o: dict[str, Any], exclude: list[str]) -> Any:
         include_temp=o["include_temp"],
         follow_links=o["follow_links"],
     )
-    limits = ProcessLimits(o["timeout"], o["max_memory"], quiet=not o["verbose"])
+    limits = process_limits(o)
     cache_dir = None if o["no_cache"] else (o["cache_dir"] or default_cache_dir())
     return ScanOptions(
         walk=walk,
@@ -131,9 +143,11 @@ def _with_folders(format_name: str, text: str, run: Any, o: dict[str, Any]) -> s
     from profilecheck.batch.scan import folder_summary
 
     if format_name == "json":
+        from profilecheck.reporters.json import dumps
+
         document = json.loads(text)
         document["folders"] = folder_summary(run)
-        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        return dumps(document)
     if format_name == "text" and not o["quiet"] and o["top_folders"]:
         return _worst_folders(folder_summary(run)[: o["top_folders"]]) + text
     return text
@@ -144,7 +158,8 @@ def _worst_folders(rows: list[dict[str, Any]]) -> str:
         return ""
     lines = ["", "Worst folders (errors, not checked, warnings, files):"]
     lines += [
-        f"  {r['error']:6d} {r['not_checked']:6d} {r['warning']:6d} {r['files']:6d}  {r['folder']}"
+        f"  {r['error']:6d} {r['not_checked']:6d} {r['warning']:6d} {r['files']:6d}  "
+        f"{printable(r['folder'])}"
         for r in rows
     ]
     return "\n".join(lines) + "\n\n"

@@ -17,3 +17,28 @@ class ReadError(Exception):
 
 class UsageError(Exception):
     """Bad configuration, profile or command line: exit code 2."""
+
+
+# What libraries say instead of raising MemoryError when an allocation fails under the memory
+# limit: MuPDF ("malloc (…) failed"), OpenCV ("Insufficient memory"), the OS (ENOMEM).
+OUT_OF_MEMORY_WORDS = (
+    "out of memory",
+    "memory allocation failed",
+    "malloc",
+    "insufficient memory",
+    "cannot allocate memory",
+)
+LIBXML2_NO_MEMORY = 2  # lxml's error code for libxml2's XML_ERR_NO_MEMORY ("unknown error")
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    """Whether `error` means memory ran out (the memory limit), not that the file is damaged."""
+    if isinstance(error, MemoryError):
+        return True
+    if (
+        type(error).__name__ == "XMLSyntaxError"
+        and getattr(error, "code", None) == LIBXML2_NO_MEMORY
+    ):
+        return True
+    text = str(error).lower()
+    return any(words in text for words in OUT_OF_MEMORY_WORDS)

@@ -17,7 +17,9 @@ from types import MappingProxyType
 class ImageInfo:
     """An image file as stored: its resolution and encoding."""
 
-    dpi: float  # the stored resolution, or the assumed 72 when `dpi_known` is False
+    # the stored resolution, or the assumed 72 when `dpi_known` is False; of the pixels rules
+    # get, when the image was decoded reduced (core.limits max_decoded_pixels)
+    dpi: float
     dpi_known: bool  # the file states a plausible resolution (10..10000 dpi)
     codec: str | None  # Pillow's format name: "JPEG", "PNG", "TIFF", "WEBP", "GIF"
     frames: int = 1

@@ -1,19 +1,71 @@
-"""Resource limits that keep hostile input from costing more than one file's worth."""
+"""Resource limits that keep hostile input from costing more than one file's worth.
+
+Every limit is here, by name, and a finding that says a limit was hit names it (see `hit`).
+Two kinds:
+
+- what a document may hold (`Limits`): pages, pixels, zip members, XML elements, drawing
+  operations and text per PDF page, Word runs. Readers bound their memory by these by design:
+  a large image is decoded reduced, a page over its budget is not read, and the file gets a
+  `resource-limit` finding (F004) that names the limit, or a warning where nothing was lost
+  but resolution.
+- what one file's check may cost (`ProcessLimits`): time and memory, enforced from outside by
+  the worker process that checks it (`batch/workers.py`, used by `check` and `scan` alike).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+
+MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Limits:
-    max_pages: int = 2000
-    max_image_pixels: int = 180_000_000  # beyond this an image is a decompression bomb
-    max_zip_uncompressed: int = 1024 * 1024 * 1024
+    max_pages: int = 2000  # PDF pages read; the rest of a longer PDF is left out (F004)
+    # Images: refused beyond this before any decoding (a decompression bomb) ...
+    max_image_pixels: int = 180_000_000
+    max_image_side: int = 65_535  # ... or wider or taller than this (JPEG's own maximum)
+    # ... and decoded reduced (JPEG by DCT scaling, PDF images by MuPDF's subsampling, others
+    # box-averaged right after decoding) to at most this many pixels, with a warning.
+    max_decoded_pixels: int = 25_000_000
+    max_zip_uncompressed: int = 1024 * MB
     max_zip_ratio: float = 200.0  # uncompressed / compressed, per member above 1 MB
     max_zip_members: int = 20_000
-    max_xml_part: int = 256 * 1024 * 1024
+    max_xml_part: int = 256 * MB
+    max_xml_elements: int = 3_000_000  # per XML part, counted before parsing (~100 bytes each)
+    max_word_runs: int = 200_000  # runs read from a Word file (a 2,000-page document has fewer)
+    # A PDF page's content streams, forms included as often as they are drawn: painting
+    # operations (paths, text, images, shadings), bytes of shown text, decoded bytes per stream.
+    # Over the first, a page's vector graphics are not read; over the second, its text; over
+    # any, it is not rendered.
+    max_page_operations: int = 100_000
+    max_page_text_bytes: int = 200_000  # a dense page shows about 5,000 characters
+    max_content_stream: int = 64 * MB
+    max_colour_stream: int = 8 * MB  # content parsed in Python for declared colours ...
+    max_colour_operators: int = 300_000  # ... beyond either, colours are read as sRGB
     max_warnings: int = 50  # library warnings kept per file; some files emit gigabytes
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def hit(name: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """How a message names a limit: "the limit max_page_operations = 100,000"."""
+    if name not in {f.name for f in fields(Limits)}:
+        raise KeyError(name)
+    value = getattr(limits, name)
+    shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+    return f"the limit {name} = {shown}"
+
+
+# The time and memory a worker process allows one file, set in the worker (batch/workers.py)
+# so that messages made inside it can name them. Zero: none (a check in-process).
+PROCESS = {"timeout": 0.0, "max_memory_mb": 0}
+
+
+def memory_message(what: str = "") -> str:
+    """The message for a MemoryError: names the memory limit per file where there is one."""
+    text = f"{what} ran out of memory" if what else "ran out of memory"
+    if PROCESS["max_memory_mb"]:
+        text += f" at the memory limit of {PROCESS['max_memory_mb']:,} MB per file (--max-memory)"
+    return text

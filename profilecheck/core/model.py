@@ -354,6 +354,9 @@ class Document:
     fonts: list[Font] = field(default_factory=list)
     metadata: Metadata = field(default_factory=Metadata)
     warnings: list[str] = field(default_factory=list)
+    # What the reader could not read, as (finding name, message): a limit it hit
+    # ("resource-limit") or content it cannot decode ("unreadable-file"); filled lazily too.
+    unread: list[tuple[str, str]] = field(default_factory=list)
     # Text not on a page (Word: headers and footers shown once, text boxes, ...) is still on
     # pages for Word, where page 1 stands for the whole flowing document.
     analyses: dict[str, Any] = field(default_factory=dict, repr=False)

@@ -16,7 +16,8 @@ from profilecheck.core.model import Box, Part, Severity, Status
 NOT_CHECKED = (Status.UNREADABLE, Status.ENCRYPTED, Status.TIMEOUT)
 # A file with one of these findings was not fully checked: a limit or a rule stopped the check.
 STOPPED = ("resource-limit", "rule-failed")
-# The findings that say why a file was not (fully) checked.
+# The findings that say why a file was not (fully) checked; `unreadable-file` on a file that was
+# checked says that part of it (a page's content) could not be read.
 NOT_CHECKED_FINDINGS = ("unreadable-file", "encrypted-file", *STOPPED)
 
 
@@ -159,8 +160,10 @@ class FileResult:
     @property
     def not_checked(self) -> bool:
         """The file could not be (fully) checked: unreadable, encrypted, timed out, or a limit
-        or a crashed rule stopped part of the check."""
-        return self.status in NOT_CHECKED or any(f.name in STOPPED for f in self.findings)
+        or a crashed rule stopped part of the check, or part of it could not be read."""
+        return self.status in NOT_CHECKED or any(
+            f.name in NOT_CHECKED_FINDINGS for f in self.findings
+        )
 
     @property
     def fails_closed(self) -> bool:
@@ -194,6 +197,10 @@ class RunResult:
     checks: dict[str, Severity] = field(default_factory=dict)
     # Rule label -> the checks it runs: a rule that stops on a file fails them all in the score.
     rule_checks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The HTML report's page pictures and excerpts, made ahead where the limits apply (`scan`
+    # makes them in its workers): path -> what `reporters.pictures.draw` returned. None: the
+    # reporter makes them itself.
+    pictures: dict[str, dict[str, Any]] | None = None
 
     def findings(self) -> Iterator[Finding]:
         for result in self.files:

@@ -10,13 +10,15 @@ a configuration error, like a wrong parameter.
 from __future__ import annotations
 
 import difflib
+import re
 import time
 import warnings
 from dataclasses import dataclass, replace
 
 from profilecheck.core import codes
-from profilecheck.core.errors import ReadError
-from profilecheck.core.limits import DEFAULT_LIMITS, Limits
+from profilecheck.core.errors import ReadError, is_out_of_memory
+from profilecheck.core.files import NotRegularFile
+from profilecheck.core.limits import DEFAULT_LIMITS, Limits, memory_message
 from profilecheck.core.model import Document, Format, Severity, Status
 from profilecheck.core.results import FileResult, Finding, Location, RunResult
 from profilecheck.engine import registry
@@ -28,6 +30,7 @@ from profilecheck.profile.rule import Rule
 from profilecheck.readers import read_document, sniff
 
 BUILTIN_RULE = "profilecheck"
+PAGE_PREFIX = re.compile(r"page (\d+): (.*)", re.DOTALL)
 # The file's own findings that `--select`, `--ignore` and per-file ignores never remove. The
 # waiver notes (F006, F007) are made after selection, about the waiver file, and stay selectable.
 ALWAYS_KEPT = frozenset(
@@ -116,9 +119,8 @@ class Engine:
         """The result for an entry the walk could not hand over (denied, vanished, a loop)."""
         if status == Status.SKIPPED:
             return FileResult(path, "unknown", Status.SKIPPED, message=message)
-        return self.finish(
-            file_problem(path, "unknown", Status(status), "unreadable-file", message)
-        )
+        name = "unsupported-format" if status == Status.UNSUPPORTED else "unreadable-file"
+        return self.finish(file_problem(path, "unknown", Status(status), name, message))
 
     def finish(self, result: FileResult) -> FileResult:
         """Selection, per-file ignores and severity overrides, for results made here or
@@ -131,10 +133,18 @@ class Engine:
     def _check(self, path: str, explicit: bool) -> FileResult:
         try:
             sniffed = sniff(path)
+        except NotRegularFile as error:  # a FIFO or a device: never opened, never read
+            return self._not_regular(path, explicit, error)
         except OSError as error:
             return file_problem(
                 path, "unknown", Status.UNREADABLE, "unreadable-file", _os_text(error)
             )
+        except Exception as error:  # the sniffer reads hostile bytes too; never a traceback
+            if is_out_of_memory(error):
+                message = memory_message()
+                return file_problem(path, "unknown", Status.UNREADABLE, "resource-limit", message)
+            message = f"cannot read the file ({type(error).__name__}: {error})"
+            return file_problem(path, "unknown", Status.UNREADABLE, "unreadable-file", message)
         fmt = sniffed.format.value
         if sniffed.format is Format.UNKNOWN and not explicit:
             message = f"not a document ({sniffed.detail})"
@@ -143,14 +153,19 @@ class Engine:
             document = read_document(path, sniffed, self.limits)
         except ReadError as error:
             return file_problem(path, fmt, error.status, error.finding, error.message)
-        except MemoryError:
-            return file_problem(path, fmt, Status.UNREADABLE, "resource-limit", "ran out of memory")
-        except OSError as error:
-            return file_problem(path, fmt, Status.UNREADABLE, "unreadable-file", _os_text(error))
+        except NotRegularFile as error:  # swapped for a FIFO or a device since it was sniffed
+            return self._not_regular(path, explicit, error)
         except Exception as error:  # the file, not the tool, is at fault; say what happened
-            return file_problem(path, fmt, Status.UNREADABLE, "unreadable-file", f"{error}")
+            if is_out_of_memory(error):  # MemoryError, or a library's failed allocation
+                return file_problem(
+                    path, fmt, Status.UNREADABLE, "resource-limit", memory_message()
+                )
+            text = _os_text(error) if isinstance(error, OSError) else f"{error}"
+            return file_problem(path, fmt, Status.UNREADABLE, "unreadable-file", text)
         with document:
             findings = self._run_rules(document)
+            # what the reader left unread (a limit, damage), also while the rules ran
+            findings += [_finding(path, *unread) for unread in _by_pages(document.unread)]
             return FileResult(
                 path=path,
                 format=fmt,
@@ -159,6 +174,14 @@ class Engine:
                 pages=len(document.pages),
                 warnings=document.warnings[: self.limits.max_warnings],
             )
+
+    def _not_regular(self, path: str, explicit: bool, error: NotRegularFile) -> FileResult:
+        """Like any file that is not a document: unsupported when named, skipped in a walk."""
+        if not explicit:
+            status = Status.SKIPPED
+            return FileResult(path=path, format="unknown", status=status, message=error.message)
+        status = Status.UNSUPPORTED
+        return file_problem(path, "unknown", status, "unsupported-format", error.message)
 
     def _run_rules(self, document: Document) -> list[Finding]:
         findings: list[Finding] = []
@@ -169,14 +192,13 @@ class Engine:
             except ReadError as error:  # e.g. an embedded image that is a decompression bomb
                 name = error.finding if error.finding in codes.CATALOGUE else "rule-failed"
                 findings.append(_finding(document.path, name, error.message, active.rule.label))
-            except MemoryError:
-                message = f"rule {active.rule.label} ran out of memory"
-                findings.append(
-                    _finding(document.path, "resource-limit", message, active.rule.label)
-                )
             except Exception as error:
-                message = f"rule {active.rule.label} failed: {type(error).__name__}: {error}"
-                findings.append(_finding(document.path, "rule-failed", message, active.rule.label))
+                if is_out_of_memory(error):  # MemoryError, or a library's failed allocation
+                    name, message = "resource-limit", memory_message(f"rule {active.rule.label}")
+                else:
+                    name = "rule-failed"
+                    message = f"rule {active.rule.label} failed: {type(error).__name__}: {error}"
+                findings.append(_finding(document.path, name, message, active.rule.label))
             findings += report.findings
         return findings
 
@@ -235,6 +257,33 @@ def _finding(path: str, name: str, message: str, rule: str = BUILTIN_RULE) -> Fi
     check = codes.CATALOGUE[name]
     location = Location(path=path)
     return Finding(check.code, name, check.severity, message, location, rule=rule)
+
+
+def _by_pages(unread: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What was not read, once each; "page N: why" for several pages with the same why, once
+    for all: "pages 3, 4, 7: why"."""
+    pages: dict[tuple[str, str], list[str]] = {}
+    for name, message in dict.fromkeys(unread):
+        paged = PAGE_PREFIX.fullmatch(message)
+        key = (name, paged.group(2)) if paged else (name, message)
+        pages.setdefault(key, []).append(paged.group(1) if paged else "")
+    merged = []
+    for (name, why), numbers in pages.items():
+        if numbers[0]:
+            why = f"page{'s' if len(numbers) > 1 else ''} {_ranges(numbers)}: {why}"
+        merged.append((name, why))
+    return merged
+
+
+def _ranges(numbers: list[str]) -> str:
+    """["3", "4", "5", "9"] -> "3–5, 9"."""
+    runs: list[list[int]] = []
+    for number in sorted(int(n) for n in numbers):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(f"{a}–{b}" if b > a else f"{a}" for a, b in runs)
 
 
 def _os_text(error: OSError) -> str:

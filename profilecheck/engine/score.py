@@ -15,7 +15,8 @@ Definition (per file):
 - A rule that stopped on a file (`rule-failed`, or `resource-limit` from a rule) fails every
   check that rule runs (`RunResult.rule_checks`, by the finding's rule label), each at its
   configured weight: nobody can tell those demands are met. When the run does not say which
-  checks the rule runs, the stop counts as one failed check of its own severity.
+  checks the rule runs, the stop counts as one failed check of its own severity, as does a part
+  of a checked file that could not be read (`unreadable-file`, e.g. a page's content).
 - Files that could not be checked because they are damaged, encrypted or timed out score 0:
   nobody can tell they comply. Unsupported formats and skipped files have no score and are
   left out of the overall score.
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 
 from profilecheck.core import codes
 from profilecheck.core.model import Severity, Status
-from profilecheck.core.results import NOT_CHECKED, STOPPED, FileResult, RunResult
+from profilecheck.core.results import NOT_CHECKED, NOT_CHECKED_FINDINGS, FileResult, RunResult
 
 WEIGHTS = {Severity.ERROR: 3, Severity.WARNING: 1, Severity.INFO: 0}
 SCORED_ZERO = NOT_CHECKED
@@ -61,7 +62,7 @@ def file_score(
     for finding in result.findings:
         if finding.suppressed:
             continue
-        if finding.name in STOPPED:
+        if finding.name in NOT_CHECKED_FINDINGS:  # a rule stopped, or a part was not read
             stopped = (rule_checks or {}).get(finding.rule)
             for name in stopped or ():
                 if name in checks:

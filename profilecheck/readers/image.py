@@ -10,7 +10,7 @@ from profilecheck.core.errors import ReadError
 from profilecheck.core.facts import ImageInfo
 from profilecheck.core.limits import Limits
 from profilecheck.core.model import Box, Document, Format, Metadata, Page, Part, PlacedImage, Status
-from profilecheck.readers.pixels import open_image, to_display_rgb
+from profilecheck.readers.pixels import decode, open_image, reduced_note, reduced_size
 
 ASSUMED_DPI = 72.0
 ORIENTATION_TAG = 0x0112
@@ -18,27 +18,34 @@ SWAPS_AXES = {5, 6, 7, 8}
 
 
 def read_image(path: str, limits: Limits) -> Document:
-    image = open_image(path, limits.max_image_pixels)
-    width, height = image.size
-    orientation, exif_failed = _orientation(image)
+    """The image as stored, or, beyond `max_decoded_pixels`, as decoded reduced: the page keeps
+    its size in points, the pixels (and the resolution) are those the rules get."""
+    image = open_image(path, limits)
+    stored = image.size
+    width, height = reduced_size(*stored, limits)
+    reduced = (width, height) != stored
+    notes = [reduced_note("", *stored, limits)] if reduced else []
+    orientation, exif_failed = _orientation(image, decodes=not reduced)
+    shown = stored
     if orientation in SWAPS_AXES:
-        width, height = height, width
-    dpi, dpi_known = _dpi(image)
-    box = Box(0, 0, width * 72 / dpi, height * 72 / dpi)
+        (width, height), shown = (height, width), stored[::-1]
+    stored_dpi, dpi_known = _dpi(image)
+    dpi = stored_dpi * max(width, height) / max(stored)  # of the pixels the rules get
+    box = Box(0, 0, shown[0] * 72 / stored_dpi, shown[1] * 72 / stored_dpi)
     cache: dict[str, Image.Image] = {}
 
     def pixels() -> Image.Image:
         if "rgb" not in cache:
+            # reading the EXIF of some formats decodes the image; when that failed, the
+            # image holds a blank buffer, so decode a fresh copy and let it fail loudly
+            source = open_image(path, limits) if exif_failed else image
             try:
-                # reading the EXIF of some formats decodes the image; when that failed, the
-                # image holds a blank buffer, so decode a fresh copy and let it fail loudly
-                source = open_image(path, limits.max_image_pixels) if exif_failed else image
                 source.seek(0)
-                cache["rgb"] = to_display_rgb(source)
-            except ReadError:
-                raise
             except Exception as error:
                 raise ReadError(Status.UNREADABLE, "unreadable-file", f"image data broken: {error}")
+            cache["rgb"] = decode(source, limits)
+            if reduced:
+                source.close()  # let the whole decode go: the rules get the reduced copy
         return cache["rgb"]
 
     placed = PlacedImage(
@@ -69,12 +76,20 @@ def read_image(path: str, limits: Limits) -> Document:
         ),
     )
     return Document(
-        path=path, format=Format.IMAGE, pages=[page], metadata=metadata, _close=image.close
+        path=path,
+        format=Format.IMAGE,
+        pages=[page],
+        metadata=metadata,
+        warnings=notes,
+        _close=image.close,
     )
 
 
-def _orientation(image: Image.Image) -> tuple[int, bool]:
-    """The EXIF orientation (1 when unknown), and whether reading the EXIF failed."""
+def _orientation(image: Image.Image, decodes: bool = True) -> tuple[int, bool]:
+    """The EXIF orientation (1 when unknown), and whether reading the EXIF failed. Pillow
+    decodes a whole PNG to look for EXIF after its pixels: not for an image over the budget."""
+    if not decodes and image.format == "PNG" and "exif" not in image.info:
+        return 1, False
     try:
         return int(image.getexif().get(ORIENTATION_TAG, 1)), False
     except Exception:

@@ -3,41 +3,45 @@
 An overview (files checked, passed, failed, compliance scores, the worst checks), then per file
 its findings grouped by check, each with a thumbnail of its page and the offending area outlined,
 the message, measured value and limit, the suggestion and a link to the check's explanation in
-the appendix. PDF pages and images are re-opened read-only through the readers to draw the
-thumbnails (each page embedded once as a JPEG data: URI, capped per file and per report); Word
-documents are shown by a text excerpt.
+the appendix. PDF pages and images are shown as thumbnails (each page embedded once as a JPEG
+data: URI, capped per file and per report); Word documents by a text excerpt. The report plans
+which pages it shows (`requests`, opening nothing); `reporters.pictures.draw` makes them, in
+`scan`'s worker processes under their limits (`RunResult.pictures`), or here when the run
+brings none.
 
-Security: Jinja2 autoescaping on, no `|safe` anywhere; the only URIs in the page are data: URIs
-built here from base64; a Content-Security-Policy forbids scripts and remote content.
+Security: Jinja2 autoescaping on, no `|safe` anywhere; every value shown goes through
+`core.printable` (control characters and bytes that are not UTF-8 as visible escapes); the only
+URIs in the page are data: URIs built from base64; a Content-Security-Policy forbids scripts and
+remote content.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from profilecheck.core import codes
 from profilecheck.core.model import Box, Format, Severity, Status
+from profilecheck.core.printable import printable
 from profilecheck.core.results import FileResult, Finding, RunResult
 from profilecheck.engine.score import file_passed, scores, worst_checks
 from profilecheck.reporters import Options, display_path
 from profilecheck.reporters.i18n import SEVERITY_LABELS, STATUS_LABELS, label, translator
+from profilecheck.reporters.pictures import JPEG_URI, Drawn, Request, draw
 from profilecheck.reporters.rulehelp import rule_help
 
 MAX_PICTURES = 200  # page thumbnails per report
-MAX_PICTURES_PER_FILE = 20
+MAX_PICTURES_PER_FILE = 20  # at most pictures.MAX_PAGES
+MAX_EXCERPTS = 200  # Word text excerpts per report
 MAX_FINDINGS_PER_FILE = 300
-THUMBNAIL_PX = 480  # width of a thumbnail in pixels (shown at up to 360 CSS px)
-JPEG_QUALITY = 70
-EXCERPT_CHARS = 1500
+PICTURED = (Format.PDF.value, Format.IMAGE.value)
 
 
 @dataclass
 class Picture:
     id: str
-    uri: str  # data:image/jpeg;base64,... built here
+    uri: str  # data:image/jpeg;base64,... built by reporters.pictures
     width: float  # page size in points: the SVG viewBox
     height: float
 
@@ -69,16 +73,18 @@ class FileView:
     score: float | None
     groups: list[GroupView] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
-    excerpt: str = ""
+    excerpt: list[str] = field(default_factory=list)  # lines
     hidden: int = 0  # findings beyond MAX_FINDINGS_PER_FILE
 
 
 def render(run: RunResult, options: Options) -> str:
     _ = translator(run.lang)
     result_scores = scores(run)
-    budget = [MAX_PICTURES]
+    drawn = run.pictures
+    if drawn is None:
+        drawn = {request.path: draw(request) for request in requests(run)}
     files = [
-        _file_view(number, result, run, options, result_scores.by_path[result.path], budget)
+        _file_view(number, result, run, options, result_scores.by_path[result.path], drawn)
         for number, result in enumerate(run.files, 1)
     ]
     names = {f.name for f in run.findings()}
@@ -97,6 +103,28 @@ def render(run: RunResult, options: Options) -> str:
     )
 
 
+def requests(run: RunResult) -> list[Request]:
+    """What the report shows of each file, from its findings alone: pictures of the pages with
+    findings (PDFs, images; capped per file and per report, in the order of the files) and a
+    text excerpt of Word files with findings (capped per report)."""
+    out: list[Request] = []
+    pictures, excerpts = MAX_PICTURES, MAX_EXCERPTS
+    for result in run.files:
+        if result.status is not Status.CHECKED or not result.findings:
+            continue
+        if result.format == Format.DOCX.value and excerpts > 0:
+            excerpts -= 1
+            out.append(Request(result.path, excerpt=True))
+        elif result.format in PICTURED and pictures > 0:
+            shown = result.findings[:MAX_FINDINGS_PER_FILE]
+            pages = sorted({f.location.page for f in shown if f.location.page})
+            pages = pages[: min(MAX_PICTURES_PER_FILE, pictures)]
+            if pages:
+                pictures -= len(pages)
+                out.append(Request(result.path, tuple(pages)))
+    return out
+
+
 @cache
 def _environment():
     import jinja2
@@ -107,11 +135,22 @@ def _environment():
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
 
 
+def _shown(value: Any) -> Any:
+    """Every value the template shows: names and messages as visible text."""
+    return printable(value) if isinstance(value, str) else value
+
+
 def _file_view(
-    number: int, result: FileResult, run: RunResult, options: Options, score, budget: list[int]
+    number: int,
+    result: FileResult,
+    run: RunResult,
+    options: Options,
+    score: float | None,
+    drawn: dict[str, Drawn],
 ) -> FileView:
     view = FileView(
         id=f"file-{number}",
@@ -123,9 +162,13 @@ def _file_view(
     )
     shown = result.findings[:MAX_FINDINGS_PER_FILE]
     view.hidden = len(result.findings) - len(shown)
-    pictures: dict[int, Picture] = {}
-    if result.status is Status.CHECKED:
-        pictures, view.excerpt = _open_for_pictures(result, shown, number, budget)
+    made = drawn.get(result.path, {}) if result.status is Status.CHECKED else {}
+    pictures = {
+        int(page): Picture(f"p{number}-{page}", p["uri"], float(p["width"]), float(p["height"]))
+        for page, p in made.get("pages", {}).items()
+        if str(p.get("uri", "")).startswith(JPEG_URI)
+    }
+    view.excerpt = str(made.get("excerpt", "")).splitlines()
     view.pictures = list(pictures.values())
     view.groups = _groups(shown, pictures, run.lang)
     return view
@@ -163,50 +206,3 @@ def _outline(box: Box | None, picture: Picture | None) -> Box | None:
     if x1 < x0 or y1 < y0:
         return None
     return Box(x0, y0, x1, y1).expanded(2.0)
-
-
-def _open_for_pictures(
-    result: FileResult, findings: list[Finding], number: int, budget: list[int]
-) -> tuple[dict[int, Picture], str]:
-    """Thumbnails of the pages with findings (PDF, images), or a text excerpt (Word)."""
-    from profilecheck.readers import read_document, sniff
-
-    wanted = sorted({f.location.page for f in findings if f.location.page})
-    try:
-        sniffed = sniff(result.path)
-        if sniffed.format not in (Format.PDF, Format.IMAGE, Format.DOCX):
-            return {}, ""
-        with read_document(result.path, sniffed) as document:
-            if sniffed.format is Format.DOCX:
-                return {}, document.text[:EXCERPT_CHARS]
-            return _thumbnails(document, wanted, number, budget), ""
-    except Exception:  # the file changed or broke since the check: the report goes on without
-        return {}, ""
-
-
-def _thumbnails(document, pages: list[int], number: int, budget: list[int]) -> dict[int, Picture]:
-    pictures: dict[int, Picture] = {}
-    for page_number in pages[:MAX_PICTURES_PER_FILE]:
-        if budget[0] <= 0 or not 1 <= page_number <= len(document.pages):
-            break
-        page = document.pages[page_number - 1]
-        if not page.can_render or page.width <= 0 or page.height <= 0:
-            continue
-        dpi = round(min(max(72 * THUMBNAIL_PX / page.width, 4), 150))  # PyMuPDF wants int
-        try:
-            uri = _jpeg_data_uri(page.render(dpi=dpi))
-        except Exception:
-            continue
-        pictures[page_number] = Picture(
-            f"p{number}-{page_number}", uri, round(page.width, 2), round(page.height, 2)
-        )
-        budget[0] -= 1
-    return pictures
-
-
-def _jpeg_data_uri(pixels) -> str:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY)
-    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

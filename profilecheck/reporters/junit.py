@@ -5,7 +5,9 @@ run's fail level make it a failure (all its messages in the body, the first one 
 `message` attribute), findings below that level are printed as the case's output. When the run
 lists the checks that ran, every other check is a passing case; otherwise a file without
 findings gets one passing case. A file that could not be read is an `<error>`.
-Text from documents is escaped by the XML writer; characters XML 1.0 forbids are dropped.
+Text from documents is escaped by the XML writer; names and messages go through
+`core.printable` (control characters as `\\x1b`-style escapes, the bytes of a name that is not
+UTF-8 as `\\xNN`), and anything else XML 1.0 forbids becomes U+FFFD.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import xml.etree.ElementTree as ET
 
 from profilecheck.core import codes
 from profilecheck.core.model import Status
+from profilecheck.core.printable import printable
 from profilecheck.core.results import FileResult, Finding, RunResult
 from profilecheck.reporters import Options, display_path
 
@@ -59,7 +62,7 @@ def _cases(result: FileResult, run: RunResult, path: str) -> list[tuple[ET.Eleme
         case = _case(path, "profile")
         error = ET.SubElement(case, "error", type=result.status.value)
         error.set("message", _clean(result.message or result.status.value))
-        error.text = _clean("\n".join(_line(f) for f in result.findings))
+        error.text = _lines(result.findings)
         return [(case, "errors")]
     by_name: dict[str, list[Finding]] = {}
     for finding in result.findings:
@@ -77,7 +80,7 @@ def _findings_case(
 ) -> tuple[ET.Element, str]:
     case = _case(path, _title(name))
     failing = [f for f in findings if f.severity.rank >= run.fail_on.rank]
-    body = _clean("\n".join(_line(f) for f in findings))
+    body = _lines(findings)
     if not failing:
         ET.SubElement(case, "system-out").text = body
         return case, ""
@@ -99,8 +102,13 @@ def _title(name: str) -> str:
 def _line(finding: Finding) -> str:
     where = f"page {finding.location.page}: " if finding.location.page else ""
     text = f"{where}{finding.code} {finding.name} {finding.severity.value}: {finding.message}"
-    return f"{text} -> {finding.suggestion}" if finding.suggestion else text
+    return printable(f"{text} -> {finding.suggestion}" if finding.suggestion else text)
+
+
+def _lines(findings: list[Finding]) -> str:
+    return NOT_XML.sub("\ufffd", "\n".join(_line(f) for f in findings))
 
 
 def _clean(text: str) -> str:
-    return NOT_XML.sub("\ufffd", text)
+    """One line of text from a name or message (see the module's docstring)."""
+    return NOT_XML.sub("\ufffd", printable(text))

@@ -7,7 +7,8 @@
 - Locations: documents are not text files, so the region's `startLine` is the *page number*
   (1 for Word documents, which have no fixed pages); the region's `properties` hold the page,
   the box in points and millimetres and the part of the document. Paths are relative to the
-  working directory (`%SRCROOT%`), percent-encoded.
+  working directory (`%SRCROOT%`), their bytes percent-encoded: a name that is not valid UTF-8
+  keeps its exact bytes (`caf%E9.pdf`). Texts are valid UTF-8 (such bytes shown as U+FFFD).
 - Fingerprints: `partialFingerprints["profilecheck/v1"]` hashes the code, path, page, part and
   the box rounded to 4 pt — never the message, so a reworded message or a new language does
   not make a finding "new". Findings identical in all of these get an occurrence number.
@@ -24,6 +25,7 @@ import os
 from typing import Any
 from urllib.parse import quote
 
+from profilecheck.core.printable import name_bytes, safe_json
 from profilecheck.core.results import Finding, RunResult
 from profilecheck.reporters import Options, display_path
 from profilecheck.reporters.rulehelp import RuleHelp, rule_help
@@ -85,7 +87,7 @@ def _document(
         },
     }
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [sarif_run]}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    return safe_json(json.dumps(document, ensure_ascii=False, indent=1)) + "\n"
 
 
 def _rule(help: RuleHelp) -> dict[str, Any]:
@@ -117,7 +119,7 @@ def _result(
     text = finding.message
     if finding.suggestion:
         text += f" ({finding.suggestion})"
-    fingerprint = hashlib.sha256(f"{basis}|{occurrence}".encode()).hexdigest()
+    fingerprint = hashlib.sha256(name_bytes(f"{basis}|{occurrence}")).hexdigest()
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
@@ -151,13 +153,18 @@ def _location(finding: Finding, options: Options) -> dict[str, Any]:
 def _artifact(path: str, options: Options) -> dict[str, str]:
     shown = display_path(path, options.cwd)
     if os.path.isabs(shown):
-        return {"uri": "file://" + quote(shown.replace(os.sep, "/"))}
-    return {"uri": quote(shown.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + _quote(shown.replace(os.sep, "/"))}
+    return {"uri": _quote(shown.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
 
 
 def _directory_uri(cwd: str) -> str:
     absolute = os.path.abspath(cwd).replace(os.sep, "/").rstrip("/") + "/"
-    return "file://" + quote(absolute if absolute.startswith("/") else "/" + absolute)
+    return "file://" + _quote(absolute if absolute.startswith("/") else "/" + absolute)
+
+
+def _quote(path: str) -> str:
+    """A URI path from a file name's bytes, whatever they are (RFC 3986 percent-encoding)."""
+    return quote(name_bytes(path))
 
 
 def _fingerprint_basis(finding: Finding, options: Options) -> str:

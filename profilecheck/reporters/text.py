@@ -1,4 +1,8 @@
-"""Text for a person at a terminal: file, page, what is wrong, what to do."""
+"""Text for a person at a terminal: file, page, what is wrong, what to do.
+
+Every name and message is passed through `core.printable`: a file name, font name or zip member
+name cannot move the cursor, recolour the terminal or forge a line of the report.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import click
 
 from profilecheck.core import codes
 from profilecheck.core.model import Severity, Status
+from profilecheck.core.printable import printable
 from profilecheck.core.results import FileResult, Finding, RunResult
 from profilecheck.reporters import Options, display_path
 
@@ -27,30 +32,30 @@ def render(run: RunResult, options: Options) -> str:
 
 def _file(result: FileResult, options: Options) -> list[str]:
     shown = [f for f in result.findings if options.verbose or f.severity is not Severity.INFO]
-    path = display_path(result.path, options.cwd)
+    path = printable(display_path(result.path, options.cwd))
     if result.status is Status.SKIPPED and not options.verbose:
         return []  # not a document found in a folder walk: nothing to act on
     if result.status is not Status.CHECKED:
         head = _style(f"{path}: {result.status.value}", "red", bold=True, on=options.color)
-        return [f"{head}: {result.message}"]
+        return [f"{head}: {printable(result.message)}"]
     if not shown:
         return []
     lines = [_style(path, None, bold=True, on=options.color)]
     for finding in shown:
         lines += _finding(finding, options)
     if options.verbose:
-        lines += [f"    note: {warning}" for warning in result.warnings]
+        lines += [f"    note: {printable(warning)}" for warning in result.warnings]
     return lines
 
 
 def _finding(finding: Finding, options: Options) -> list[str]:
     where = _where(finding)
     severity = _style(finding.severity.value, SEVERITY_COLOURS[finding.severity], on=options.color)
-    code = _style(f"{finding.code} {finding.name}", None, bold=True, on=options.color)
-    suppressed = f" [suppressed: {finding.suppressed}]" if finding.suppressed else ""
-    lines = [f"  {where}{code} {severity}: {finding.message}{suppressed}"]
+    code = _style(printable(f"{finding.code} {finding.name}"), None, bold=True, on=options.color)
+    suppressed = f" [suppressed: {printable(finding.suppressed)}]" if finding.suppressed else ""
+    lines = [f"  {where}{code} {severity}: {printable(finding.message)}{suppressed}"]
     if finding.suggestion:
-        lines.append(f"      → {finding.suggestion}")
+        lines.append(f"      → {printable(finding.suggestion)}")
     return lines
 
 

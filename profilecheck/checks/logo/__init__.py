@@ -30,8 +30,9 @@ logo-cropped (cut-off, hidden, painted-over; side-left/-top/-right/-bottom; cove
 (dark, light), {what} of logo-clear-space (intruder-text, -graphics, -image, -page-edge,
 -picture-edge, -other), and the {reason} of logo-unchecked: not-examined (no logo found, and a
 picture the search cannot read: EMF, WMF), picture-undecodable (a picture shaped like the logo
-that cannot be decoded), page-not-rendered, background-not-rendered (with {what}: the picture's
-name or a-picture, {where} and {detail}).
+that cannot be decoded), page-not-rendered, background-not-rendered, mark-unmeasured (something
+the search takes for the vapen but cannot measure) (with {what}: the picture's name or
+a-picture, {where} and {detail}).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ class LogoRule(RuleType):
     name), logo-separated (the bare vapen where the profile says `vapen-alone = "forbidden"`).
     What the search could not look at is logo-unchecked (a warning), never "no logo": a
     picture shaped like the logo that cannot be decoded, a page or the surroundings of a logo
-    that cannot be rendered (the version for the background is then not checked), and, where
+    that cannot be rendered (the version for the background is then not checked), something
+    the search takes for the vapen but cannot measure (a shape no use of it has), and, where
     the logo is required but not found, a picture the search cannot read (EMF, WMF). Word pages
     are not rendered: a logo there is judged against the document's page colour, else white.
     """

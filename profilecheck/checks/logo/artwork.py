@@ -4,12 +4,13 @@ version located and sampled; and whole-image matching against it.
 Two ways in. `match_whole` asks whether a placed image *is* one of the artwork versions
 (normalised cross-correlation of 32×32 grayscales), so an image embedded in a PDF or Word file
 is recognised without rendering. `find_marks` (profilecheck.checks.logo.mark_search) searches a
-picture (a page render, a photo, a scan) for the mark wherever it is: coarse normalised
-cross-correlation over a scale pyramid of a small grayscale template proposes candidates
-(negative peaks are white-on-dark marks), then ECC alignment with an affine model on a patch of
-the full-resolution image verifies each one and measures its scale in x and y (aspect), rotation
-and position. Flat heraldic art has too few keypoints at small sizes for SIFT/ORB to be
-reliable, and ECC gives the geometry directly, so no feature matcher is used.
+picture (a page render, a photo, a scan) for the mark wherever it is and however it is turned:
+coarse normalised cross-correlation over a scale pyramid of a small grayscale template, upright
+and turned, proposes candidates (profilecheck.checks.logo.candidates; negative peaks are
+white-on-dark marks), then ECC alignment with an affine model on a patch of the full-resolution
+image verifies each one and measures its scale in x and y (aspect), rotation and position
+(profilecheck.checks.logo.alignment). Flat heraldic art has too few keypoints at small sizes
+for SIFT/ORB to be reliable, and ECC gives the geometry directly, so no feature matcher is used.
 
 Colours are sampled in the aligned mark frame, region by region (leaf, waves, field...), and
 compared with each version's colours in ΔE2000 (profilecheck.core.colour) to name the version and

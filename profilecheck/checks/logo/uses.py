@@ -58,8 +58,9 @@ class Use:
 @dataclass(frozen=True)
 class Unexamined:
     """Something the search could not look at: `why` is "picture-undecodable" (a picture
-    that may be the logo), "page-not-rendered" (a page searched by its render) or
-    "background-not-rendered" (what lies around a logo found)."""
+    that may be the logo), "page-not-rendered" (a page searched by its render),
+    "background-not-rendered" (what lies around a logo found) or "mark-unmeasured" (something
+    the search takes for the vapen but cannot measure; `detail` says why)."""
 
     page: int
     why: str
@@ -227,10 +228,9 @@ def _rendered(page: Page, model: MarkModel, dpi: float, unseen: list[Unexamined]
         unseen.append(Unexamined(page.number, "page-not-rendered", "", detail))
         return []
     scale = 72 / dpi
-    return [
-        _from_detection(d, model, page.number, scale, "render")
-        for d in mark_search.find_marks(render, model)
-    ]
+    search = mark_search.search_marks(render, model)
+    unseen += [_unmeasured(item, page.number, scale) for item in search.unmeasured]
+    return [_from_detection(d, model, page.number, scale, "render") for d in search.found]
 
 
 def _image_file(document: Document, model: MarkModel, unseen: list[Unexamined]) -> list[Use]:
@@ -250,10 +250,9 @@ def _image_file(document: Document, model: MarkModel, unseen: list[Unexamined]) 
     dpi = (info.dpi if info else None) or 72.0
     known = info is not None and info.dpi_known
     rgb = raster.flatten(pixels)
-    uses = [
-        _from_detection(d, model, 1, 72 / dpi, "image", size_known=known)
-        for d in mark_search.find_marks(rgb, model)
-    ]
+    search = mark_search.search_marks(rgb, model)
+    unseen += [_unmeasured(item, 1, 72 / dpi) for item in search.unmeasured]
+    uses = [_from_detection(d, model, 1, 72 / dpi, "image", size_known=known) for d in search.found]
     if not uses:
         whole = _placed(page, image, model, _NoRender(), unseen)
         if whole is not None:
@@ -279,6 +278,14 @@ def _word_paper(document: Document, uses: list[Use]) -> None:
         if use.background_from == "white-paper" and lightness is not None:
             use.background_lightness = lightness[0]
             use.background_from = "page-colour"
+
+
+def _unmeasured(item: Any, page: int, scale: float) -> Unexamined:
+    """Something the mark search takes for the vapen but could not measure (its `why`:
+    "shape", "no-alignment"): the logo there is not checked."""
+    x0, y0, x1, y1 = item.box
+    box = Box(x0 * scale, y0 * scale, x1 * scale, y1 * scale)
+    return Unexamined(page, "mark-unmeasured", "", item.why, box)
 
 
 class _NoRender:

@@ -8,19 +8,30 @@ resolves entities or touches the network. Styles and theme: `readers/ooxml/style
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import re
 import struct
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from lxml import etree
 
-from profilecheck.core.errors import ReadError
-from profilecheck.core.limits import Limits
+from profilecheck.core.errors import ReadError, is_out_of_memory
+from profilecheck.core.files import open_regular
+from profilecheck.core.limits import Limits, hit
 from profilecheck.core.model import Status
+from profilecheck.readers.ooxml.parts import (
+    HEAD_BYTES,
+    Rel,
+    dtd_message,
+    has_dtd,
+    main_word_part,
+    part_key,
+    relationships,
+    rels_name,
+    safe_parser,
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {
@@ -49,10 +60,8 @@ STRICT_NAMESPACES = (
     (b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing", NS["wp"].encode()),
     (b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties", NS["ep"].encode()),
 )
-HEAD_BYTES = 4096
 EOCD_SEARCH = 22 + 65535 + 20  # end record, longest comment, zip64 locator
 LARGE_MEMBER = 1024 * 1024
-DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 EMU_PER_POINT = 12700
 # Word's font when neither styles nor defaults name one (also used for an East Asian or complex
 # script slot whose theme font is empty, where Word would pick a script-specific font instead)
@@ -136,13 +145,6 @@ def to_int(value: str | None) -> int | None:
 # --- the package -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Rel:
-    kind: str  # last segment of the relationship type: "styles", "image", "header", ...
-    target: str  # part name inside the zip, or the URL for external targets
-    external: bool = False
-
-
 def refuse(finding: str, message: str) -> ReadError:
     return ReadError(Status.UNREADABLE, finding, message)
 
@@ -152,33 +154,34 @@ class Package:
 
     def __init__(self, path: str, limits: Limits) -> None:
         self.limits = limits
+        self._file = open_regular(path)  # NotRegularFile for a FIFO or a device: never blocks
         try:
-            declared = declared_members(path)
+            declared = declared_members(self._file)
             if declared is not None and declared > limits.max_zip_members:
                 raise refuse("resource-limit", _too_many(declared, limits))
-            self.zip = zipfile.ZipFile(path)
+            self.zip = zipfile.ZipFile(self._file)
+        except NotImplementedError as error:  # "zip file version 25.4", an unknown method
+            self._file.close()
+            raise refuse("unreadable-file", f"not a readable Word file (unsupported zip: {error})")
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+            self._file.close()
             raise refuse("unreadable-file", f"not a readable Word file (damaged zip: {error})")
+        except BaseException:
+            self._file.close()
+            raise
         try:
             self._names = self._check_directory()
             self._check_no_dtd()
         except BaseException:
-            self.zip.close()
+            self.close()
             raise
-        self._parser = etree.XMLParser(
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        self._parser = safe_parser()
         self._rels: dict[str, dict[str, Rel]] = {}
         self.problems: list[str] = []  # optional parts that were damaged and skipped
 
     def close(self) -> None:
         self.zip.close()
+        self._file.close()
 
     def _check_directory(self) -> dict[str, zipfile.ZipInfo]:
         infos = self.zip.infolist()
@@ -189,8 +192,8 @@ class Package:
         if total > limits.max_zip_uncompressed:
             raise refuse(
                 "resource-limit",
-                f"the Word file would inflate to {total:,} bytes; the limit is "
-                f"{limits.max_zip_uncompressed:,} (zip bomb)",
+                f"the Word file would inflate to {total:,} bytes, over "
+                f"{hit('max_zip_uncompressed', limits)} (zip bomb)",
             )
         for info in infos:
             if info.file_size > LARGE_MEMBER:
@@ -198,12 +201,12 @@ class Package:
                 if ratio > limits.max_zip_ratio:
                     raise refuse(
                         "resource-limit",
-                        f"zip member {info.filename} is compressed {ratio:,.0f}:1; the limit is "
-                        f"{limits.max_zip_ratio:,.0f}:1 (zip bomb)",
+                        f"zip member {info.filename} is compressed {ratio:,.0f}:1, over "
+                        f"{hit('max_zip_ratio', limits)} (zip bomb)",
                     )
             if info.flag_bits & 0x1:
                 raise refuse("unreadable-file", f"zip member {info.filename} is encrypted")
-        return {info.filename.lstrip("/").lower(): info for info in infos}
+        return {part_key(info.filename): info for info in infos}
 
     def _check_no_dtd(self) -> None:
         for lowered, info in self._names.items():
@@ -211,7 +214,7 @@ class Package:
                 has_dtd(self._read(info, HEAD_BYTES), info.filename)
 
     def has(self, name: str) -> bool:
-        return name.lower() in self._names
+        return part_key(name) in self._names
 
     def _read(self, info: zipfile.ZipInfo, limit: int = -1) -> bytes:
         try:
@@ -220,10 +223,12 @@ class Package:
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
             raise refuse("unreadable-file", f"zip member {info.filename} is damaged: {error}")
         except Exception as error:  # zlib.error, lzma/bz2 errors
+            if is_out_of_memory(error):
+                raise MemoryError(f"zip member {info.filename}: {error}") from error
             raise refuse("unreadable-file", f"zip member {info.filename} is damaged: {error}")
 
     def read(self, name: str) -> bytes:
-        info = self._names.get(name.lower())
+        info = self._names.get(part_key(name))
         if info is None:
             raise refuse("unreadable-file", f"the Word file has no part {name}")
         return self._read(info)
@@ -233,23 +238,32 @@ class Package:
 
         Hostile parts (a DTD, over the size limit) always raise ReadError.
         """
-        info = self._names.get(name.lower())
+        info = self._names.get(part_key(name))
         if info is None:
             return None
         if info.file_size > self.limits.max_xml_part:
             raise refuse(
                 "resource-limit",
-                f"XML part {name} is {info.file_size:,} bytes; the limit is "
-                f"{self.limits.max_xml_part:,}",
+                f"XML part {name} is {info.file_size:,} bytes, over "
+                f"{hit('max_xml_part', self.limits)}",
             )
         data = self._read(info)
         has_dtd(data[:HEAD_BYTES], name)
+        elements = data.count(b"<") - data.count(b"</")  # start tags: what the tree will hold
+        if elements > self.limits.max_xml_elements:
+            raise refuse(
+                "resource-limit",
+                f"XML part {name} has {elements:,} elements, over "
+                f"{hit('max_xml_elements', self.limits)}; not read",
+            )
         if b"purl.oclc.org/ooxml" in data:
             for strict, transitional in STRICT_NAMESPACES:
                 data = data.replace(strict, transitional)
         try:
             root = etree.fromstring(data, self._parser)
         except etree.XMLSyntaxError as error:
+            if is_out_of_memory(error):  # libxml2 says "unknown error": not damage
+                raise MemoryError(f"XML part {name}: {error}") from error
             if required:
                 raise refuse("unreadable-file", f"XML part {name} is damaged: {error}")
             self.problems.append(f"XML part {name} is damaged and was skipped: {error}")
@@ -262,32 +276,17 @@ class Package:
     def rels(self, source: str) -> dict[str, Rel]:
         """Relationships of part `source` ("" for the package), by id, targets resolved."""
         if source not in self._rels:
-            folder, base = posixpath.split(source)
-            root = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
-            found: dict[str, Rel] = {}
-            for rel in root if root is not None else ():
-                rel_id, kind, target = rel.get("Id"), rel.get("Type", ""), rel.get("Target", "")
-                if not rel_id or not target:
-                    continue
-                kind = kind.rstrip("/").rsplit("/", 1)[-1]
-                if rel.get("TargetMode") == "External":
-                    found[rel_id] = Rel(kind, target, external=True)
-                    continue
-                target = target.split("#", 1)[0]
-                path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-                found[rel_id] = Rel(kind, posixpath.normpath(path).lstrip("/"))
-            self._rels[source] = found
+            self._rels[source] = relationships(self.xml(rels_name(source)), source)
         return self._rels[source]
 
     def related(self, source: str, kind: str) -> list[str]:
         return [r.target for r in self.rels(source).values() if r.kind == kind and not r.external]
 
     def main_part(self) -> str:
-        for target in self.related("", "officeDocument"):
-            if self.has(target):
-                return target
-        if self.has("word/document.xml"):
-            return "word/document.xml"
+        """Decided as the sniffer decides it (`parts.main_word_part`)."""
+        found = main_word_part(self.xml, self._names)
+        if found is not None:
+            return found
         raise refuse(
             "unreadable-file",
             "the file is a zip but has no main Word document part (word/document.xml)",
@@ -296,45 +295,30 @@ class Package:
 
 def _too_many(count: int, limits: Limits) -> str:
     return (
-        f"the Word file's zip has {count:,} members; the limit is "
-        f"{limits.max_zip_members:,} (possible zip bomb)"
+        f"the Word file's zip has {count:,} members, over "
+        f"{hit('max_zip_members', limits)} (possible zip bomb)"
     )
 
 
-def declared_members(path: str) -> int | None:
+def declared_members(handle: BinaryIO) -> int | None:
     """The member count in the zip's end record, read before zipfile parses the directory."""
-    with open(path, "rb") as handle:
-        size = handle.seek(0, 2)
-        handle.seek(max(0, size - EOCD_SEARCH))
-        tail = handle.read()
-        end = tail.rfind(b"PK\x05\x06")
-        if end < 0 or end + 22 > len(tail):
-            return None
-        count = struct.unpack_from("<H", tail, end + 10)[0]
-        locator = end - 20
-        if count != 0xFFFF or locator < 0 or tail[locator : locator + 4] != b"PK\x06\x07":
-            return count
-        handle.seek(struct.unpack_from("<Q", tail, locator + 8)[0])
-        record = handle.read(56)
-        if len(record) < 40 or record[:4] != b"PK\x06\x06":
-            return None
-        return struct.unpack_from("<Q", record, 32)[0]
-
-
-def dtd_message(name: str) -> str:
-    return (
-        f"XML part {name} contains a DTD with entity declarations "
-        "(XML entity expansion / external entity attack); refused"
-    )
-
-
-def has_dtd(head: bytes, name: str) -> None:
-    """Refuse a part whose prolog declares a DTD; OOXML never legitimately has one."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00<\x00" in head[:64]:
-        encoding = "utf-16-be" if head.startswith(b"\xfe\xff") or head[:1] == b"\x00" else "utf-16"
-        head = head.decode(encoding, errors="ignore").encode("utf-8", errors="ignore")
-    if any(marker in head for marker in DTD_MARKERS):
-        raise refuse("unreadable-file", dtd_message(name))
+    size = handle.seek(0, 2)
+    handle.seek(max(0, size - EOCD_SEARCH))
+    tail = handle.read()
+    handle.seek(0)
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(tail):
+        return None
+    count = struct.unpack_from("<H", tail, end + 10)[0]
+    locator = end - 20
+    if count != 0xFFFF or locator < 0 or tail[locator : locator + 4] != b"PK\x06\x07":
+        return count
+    handle.seek(struct.unpack_from("<Q", tail, locator + 8)[0])
+    record = handle.read(56)
+    handle.seek(0)
+    if len(record) < 40 or record[:4] != b"PK\x06\x06":
+        return None
+    return struct.unpack_from("<Q", record, 32)[0]
 
 
 # --- theme -------------------------------------------------------------------------------------
@@ -370,7 +354,7 @@ def image_part(package: Package, name: str, load: Callable[[bytes], Any]) -> Ima
     try:
         from profilecheck.readers.pixels import open_image  # Pillow only when there are pictures
 
-        image = open_image(data, package.limits.max_image_pixels)
+        image = open_image(data, package.limits)
     except ReadError as error:
         return ImagePart(name, 0, 0, "", digest, None, error.message)
     width, height = image.size

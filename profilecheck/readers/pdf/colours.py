@@ -5,8 +5,9 @@ PyMuPDF reports every text and vector colour as sRGB. Print profiles care about 
 This module walks the content stream (and Form XObjects it draws) and lists, in drawing order, the
 declared fill/stroke colour of every path-painting operator and the colour of every text-showing
 operator. The reader pairs these with PyMuPDF's drawings and text trace, which come in the same
-order. Bounded for hostile input: a byte, operator and nesting budget; anything odd gives up
-quietly (the reader then keeps the sRGB values).
+order. Bounded for hostile input: a byte and operator budget (`core.limits`: max_colour_stream,
+max_colour_operators) and a nesting budget; anything odd gives up quietly (the reader then keeps
+the sRGB values).
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from profilecheck.core.limits import DEFAULT_LIMITS, Limits
 from profilecheck.core.model import Colour
 
-MAX_STREAM_BYTES = 8 * 1024 * 1024
-MAX_OPERATORS = 300_000
 MAX_FORM_DEPTH = 4
 MAX_GSTATE_DEPTH = 64
 
@@ -84,9 +84,9 @@ class _State:
         return _State(self.fill_space, self.stroke_space, self.fill, self.stroke, self.text_mode)
 
 
-def declared_colours(pdf: Any, page: Any) -> Declared | None:
+def declared_colours(pdf: Any, page: Any, limits: Limits = DEFAULT_LIMITS) -> Declared | None:
     """Declared colours of `page` (a PyMuPDF page); None when the stream cannot be parsed."""
-    walker = _Walker(pdf)
+    walker = _Walker(pdf, limits)
     try:
         walker.run(page.read_contents(), (page.xref, "Resources"), depth=0)
     except (Budget, RecursionError, ValueError, RuntimeError):
@@ -95,8 +95,9 @@ def declared_colours(pdf: Any, page: Any) -> Declared | None:
 
 
 class _Walker:
-    def __init__(self, pdf: Any) -> None:
+    def __init__(self, pdf: Any, limits: Limits) -> None:
         self.pdf = pdf
+        self.limits = limits
         self.out = Declared()
         self.operators = 0
         self.bytes = 0
@@ -105,12 +106,12 @@ class _Walker:
 
     def run(self, stream: bytes, resources: tuple[int, str], depth: int) -> None:
         self.bytes += len(stream)
-        if self.bytes > MAX_STREAM_BYTES:
+        if self.bytes > self.limits.max_colour_stream:
             raise Budget("content too large")
         states = [_State()]
         for op, operands in _operators(stream):
             self.operators += 1
-            if self.operators > MAX_OPERATORS:
+            if self.operators > self.limits.max_colour_operators:
                 raise Budget("too many operators")
             self._apply(op, operands, states, resources, depth)
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pymupdf
 
-from profilecheck.core.errors import ReadError
+from profilecheck.core.errors import ReadError, is_out_of_memory
 from profilecheck.core.facts import StructureTree, TreeWalk
-from profilecheck.core.limits import Limits
+from profilecheck.core.limits import Limits, hit
 from profilecheck.core.model import (
     Box,
     Colour,
@@ -27,8 +27,9 @@ from profilecheck.core.model import (
     TextSpan,
     Transform,
 )
+from profilecheck.readers.pdf.budget import PageGuard
 from profilecheck.readers.pdf.colours import declared_colours, paired_paths, paired_texts
-from profilecheck.readers.pixels import image_from_pixmap
+from profilecheck.readers.pixels import pdf_image_loader
 
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 BOLD_FLAG, ITALIC_FLAG = 16, 2
@@ -77,9 +78,14 @@ def read_pdf(path: str, limits: Limits) -> Document:
         pdf.close()
         raise ReadError(Status.UNREADABLE, "unreadable-file", f"the PDF is damaged: {error}")
     warnings: list[str] = []
+    unread: list[tuple[str, str]] = []  # filled here and as pages are read (PageGuard)
     if page_count > limits.max_pages:
-        warnings.append(f"only the first {limits.max_pages} of {page_count} pages were checked")
-    pages = [_page(pdf, index, warnings) for index in range(min(page_count, limits.max_pages))]
+        message = f"only the first {limits.max_pages:,} of {page_count:,} pages were read"
+        unread.append(("resource-limit", f"{message} ({hit('max_pages', limits)})"))
+    pages = [
+        _page(pdf, index, warnings, PageGuard(pdf, index, limits, unread))
+        for index in range(min(page_count, limits.max_pages))
+    ]
     if not any(page.width and page.height for page in pages):
         pdf.close()
         raise _no_readable_page(page_count, encrypted)
@@ -90,6 +96,7 @@ def read_pdf(path: str, limits: Limits) -> Document:
         fonts=_fonts(pdf, len(pages), warnings),
         metadata=_metadata(pdf, encrypted),
         warnings=warnings,
+        unread=unread,
         _close=pdf.close,
     )
     _keep_library_warnings(warnings, limits)
@@ -116,7 +123,9 @@ def _keep_library_warnings(warnings: list[str], limits: Limits) -> None:
         warnings.append(f"mupdf: {len(lines) - limits.max_warnings} more warnings not kept")
 
 
-def _page(pdf: pymupdf.Document, index: int, warnings: list[str]) -> Page:
+def _page(pdf: pymupdf.Document, index: int, warnings: list[str], guard: PageGuard) -> Page:
+    """A page whose content is read on first use, within the limits (`budget.PageGuard`); what
+    cannot be read, damaged or over a limit, is recorded in `guard.unread` (findings)."""
     try:
         rect = pdf.load_page(index).rect
         width, height = rect.width, rect.height
@@ -125,25 +134,37 @@ def _page(pdf: pymupdf.Document, index: int, warnings: list[str]) -> Page:
         width, height = 0.0, 0.0
     number = index + 1
 
-    def guarded(load: Any, what: str) -> Any:
+    def guarded(load: Any, what: str, kind: str) -> Any:
         def run() -> list:
+            if not guard.allows(kind):
+                return []
             try:
                 return load(pdf.load_page(index), number)
             except Exception as error:
-                warnings.append(f"page {number}: could not read {what} ({error})")
+                if is_out_of_memory(error):
+                    raise MemoryError(f"page {number}: reading {what}: {error}") from error
+                message = f"page {number}: its {what} could not be read ({error})"
+                guard.unread.append(("unreadable-file", message))
                 return []
 
         return run
+
+    def render(dpi: float, clip: Box | None) -> Any:
+        if not guard.allows("render"):
+            raise ReadError(Status.UNREADABLE, "resource-limit", guard.reason)
+        return _render(pdf, index, dpi, clip)
 
     return Page(
         number=number,
         width=width,
         height=height,
-        _load_spans=guarded(_spans, "text"),
-        _load_images=guarded(lambda page, n: _images(pdf, page, n), "images"),
-        _load_paints=guarded(_paints, "vector graphics"),
-        _load_drawn=guarded(_drawn, "the painting order"),
-        _render=lambda dpi, clip: _render(pdf, index, dpi, clip),
+        _load_spans=guarded(_spans, "text", "text"),
+        _load_images=guarded(lambda page, n: _images(page, n, warnings, guard), "images", "images"),
+        _load_paints=guarded(
+            lambda page, n: _paints(page, n, guard), "vector graphics", "graphics"
+        ),
+        _load_drawn=guarded(_drawn, "painting order", "graphics"),
+        _render=render,
     )
 
 
@@ -188,8 +209,8 @@ def placement_transform(matrix: tuple[float, ...], pixel_w: int, pixel_h: int) -
     return Transform(rotation=rotation, mirrored=(a * d - b * c) < 0, aspect_ratio_change=change)
 
 
-def _images(pdf: pymupdf.Document, page: pymupdf.Page, number: int) -> list[PlacedImage]:
-    placed = []
+def _images(page: pymupdf.Page, number: int, notes: list, guard: PageGuard) -> list[PlacedImage]:
+    pdf, limits, placed = page.parent, guard.limits, []
     for info in page.get_image_info(xrefs=True):
         width, height, xref = info["width"], info["height"], info.get("xref", 0)
         placed.append(
@@ -204,7 +225,7 @@ def _images(pdf: pymupdf.Document, page: pymupdf.Page, number: int) -> list[Plac
                 name=f"xref {xref}" if xref else "inline image",
                 colour_mode=info.get("cs-name", ""),
                 digest=(info.get("digest") or b"").hex(),
-                _loader=(lambda x=xref: image_from_pixmap(pymupdf.Pixmap(pdf, x)))
+                _loader=pdf_image_loader(pdf, xref, (width, height), notes.append, limits)
                 if xref
                 else None,
             )
@@ -228,11 +249,12 @@ def _drawn(page: pymupdf.Page, number: int) -> list[Drawn]:
     return [Drawn(DRAWN_KINDS[kind], _box(rect, page)) for kind, rect in log if kind in DRAWN_KINDS]
 
 
-def _paints(page: pymupdf.Page, number: int) -> list[Paint]:
+def _paints(page: pymupdf.Page, number: int, guard: PageGuard) -> list[Paint]:
     """Vector fills and strokes, then text colours (operation "text"), as declared where the
     content stream could be paired with PyMuPDF's sRGB view (see readers/pdf/colours.py)."""
     drawings = page.get_drawings()
-    declared = declared_colours(page.parent, page)
+    small = guard.cost.own_bytes <= guard.limits.max_colour_stream
+    declared = declared_colours(page.parent, page, guard.limits) if small else None
     pairs = paired_paths(declared, drawings)
     paints = []
     for index, drawing in enumerate(drawings):

@@ -266,16 +266,22 @@ class Walker(TextWalker):
                 info = ImagePart(name, 0, 0, "", "", None, error.message)
             if info.problem:
                 self.warnings.append(f"image {name}: {info.problem}")
+            elif info.loader is not None:
+                from profilecheck.readers.pixels import reduced_note, reduced_size
+
+                limits, size = self.package.limits, (info.width, info.height)
+                if reduced_size(*size, limits) != size:
+                    self.warnings.append(reduced_note(name, *size, limits))
             self._image_parts[name] = info
         return self._image_parts[name]
 
 
 def _decode(data: bytes) -> Any:
     try:
-        from profilecheck.readers.pixels import open_image, to_display_rgb  # Pillow on demand
+        from profilecheck.readers.pixels import decode, open_image  # Pillow on demand
 
-        return to_display_rgb(open_image(data))
-    except ReadError:
+        return decode(open_image(data))
+    except (ReadError, MemoryError):
         raise
     except Exception as error:
         raise ReadError(Status.UNREADABLE, "unreadable-file", f"image data broken: {error}")

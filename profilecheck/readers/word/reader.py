@@ -14,15 +14,15 @@ from dataclasses import replace
 
 from lxml import etree
 
-from profilecheck.core.errors import ReadError
+from profilecheck.core.errors import ReadError, is_out_of_memory
 from profilecheck.core.facts import WordInfo
-from profilecheck.core.limits import Limits
+from profilecheck.core.limits import Limits, hit
 from profilecheck.core.model import Document, Font, Format, Metadata, Page, Part, Status
 from profilecheck.readers.ooxml import package as ooxml
 from profilecheck.readers.ooxml.package import NS, Package, w
 from profilecheck.readers.ooxml.styles import Styles, Theme
 from profilecheck.readers.word.drawing import Walker
-from profilecheck.readers.word.text import PPR, Ctx
+from profilecheck.readers.word.text import PPR, Ctx, TooManyRuns
 
 SKIPPED_NOTES = {"separator", "continuationSeparator", "continuationNotice"}
 
@@ -31,7 +31,7 @@ def read_docx(path: str, limits: Limits) -> Document:
     package = Package(path, limits)
     try:
         return _read(package, path, limits)
-    except ReadError:
+    except (ReadError, MemoryError):
         package.close()
         raise
     except RecursionError:
@@ -39,6 +39,8 @@ def read_docx(path: str, limits: Limits) -> Document:
         raise ooxml.refuse("unreadable-file", "the Word file is nested too deeply to read")
     except Exception as error:  # anything else a hostile or odd file provokes
         package.close()
+        if is_out_of_memory(error):
+            raise MemoryError(str(error)) from error
         message = f"the Word file is damaged ({type(error).__name__}: {error})"
         raise ReadError(Status.UNREADABLE, "unreadable-file", message)
 
@@ -54,15 +56,12 @@ def _read(package: Package, path: str, limits: Limits) -> Document:
     styles = Styles(_first_xml(package, main, "styles"), theme)
     sections = [s for s in body.iter(w("sectPr")) if s.getparent().tag in (PPR, body.tag)]
     walker = Walker(package, styles, theme, sections[0] if sections else None)
-    walker.blocks(body, Ctx(Part.BODY, main))
-    even_odd = settings is not None and settings.find("w:evenAndOddHeaders", NS) is not None
-    walker.headers_and_footers(main, sections, even_odd)
-    for kind in ("footnotes", "endnotes"):
-        for name in package.related(main, kind):
-            notes = package.xml(name)
-            for note in notes if notes is not None else ():
-                if note.get(w("type")) not in SKIPPED_NOTES:
-                    walker.blocks(note, Ctx(Part.FOOTNOTE, name))
+    unread: list[tuple[str, str]] = []
+    try:
+        _stories(package, main, walker, body, sections, settings)
+    except TooManyRuns:
+        message = f"only the first {limits.max_word_runs:,} runs of text were read"
+        unread.append(("resource-limit", f"{message} ({hit('max_word_runs', limits)})"))
     spans, images = walker.spans, walker.images
     page = Page(
         number=1,
@@ -85,8 +84,29 @@ def _read(package: Package, path: str, limits: Limits) -> Document:
         fonts=_fonts(package, main, walker.used_fonts),
         metadata=metadata,
         warnings=warnings,
+        unread=unread,
         _close=package.close,
     )
+
+
+def _stories(
+    package: Package,
+    main: str,
+    walker: Walker,
+    body: etree._Element,
+    sections: list[etree._Element],
+    settings: etree._Element | None,
+) -> None:
+    """The body, then headers and footers, then foot- and endnotes, into `walker`."""
+    walker.blocks(body, Ctx(Part.BODY, main))
+    even_odd = settings is not None and settings.find("w:evenAndOddHeaders", NS) is not None
+    walker.headers_and_footers(main, sections, even_odd)
+    for kind in ("footnotes", "endnotes"):
+        for name in package.related(main, kind):
+            notes = package.xml(name)
+            for note in notes if notes is not None else ():
+                if note.get(w("type")) not in SKIPPED_NOTES:
+                    walker.blocks(note, Ctx(Part.FOOTNOTE, name))
 
 
 def _first_xml(package: Package, source: str, kind: str) -> etree._Element | None:

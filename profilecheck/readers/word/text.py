@@ -81,6 +81,10 @@ class Para:
     heading_style: bool = False
 
 
+class TooManyRuns(Exception):
+    """More runs than the limit max_word_runs: the rest of the document is not read."""
+
+
 class TextWalker:
     """Paragraphs, runs and tables of every story, collected as spans in reading order."""
 
@@ -88,6 +92,7 @@ class TextWalker:
         self.package, self.styles, self.theme = package, styles, theme
         self.spans: list[TextSpan] = []
         self.paragraphs = 0
+        self.runs = 0
         self.warnings: list[str] = []
         self.used_fonts: dict[str, None] = {}
         self._paragraph_styles: dict[str | None, tuple[str | None, bool]] = {}
@@ -193,6 +198,9 @@ class TextWalker:
     # --- runs ----------------------------------------------------------------------------------
 
     def run(self, run: etree._Element, para: Para) -> None:
+        self.runs += 1
+        if self.runs > self.package.limits.max_word_runs:
+            raise TooManyRuns
         direct: dict[str, Any] = {}
         texts: list[str] = []
         objects: list[etree._Element] = []

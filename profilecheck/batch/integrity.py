@@ -1,0 +1,102 @@
+"""What the scan cache trusts: row checksums, and damage in the database file.
+
+Each `files` row carries a checksum of its path and digest, and each `results` row a checksum of
+its text, which names the key it was stored under: a row damaged on disk, or altered, fails
+them and is not used (its file is checked again). Damage to the database file itself is told
+apart from a database that is merely busy or read-only: damage moves the file aside.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+from profilecheck.core.files import open_regular
+from profilecheck.core.results import FileResult
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+DAMAGE_WORDS = ("malformed", "not a database", "could not decode", "corrupt")
+
+
+def row_check(path: bytes, digest: str) -> int:
+    """A `files` row's checksum: a row whose digest (or path) was altered does not match, so
+    it cannot lend another file's digest, and so its results, to this path."""
+    return zlib.crc32(digest.encode(), zlib.crc32(path))
+
+
+def payload(key: str, result: dict[str, Any]) -> tuple[bytes, int]:
+    """A result row's text (which names its own key) and its checksum."""
+    data = json.dumps({"key": key, "result": result}, ensure_ascii=True).encode("ascii")
+    return data, zlib.crc32(data)
+
+
+def sound_result(key: str, data: Any, check: Any) -> FileResult | None:
+    """The stored result if the row holds up: its checksum, the key it names, its content."""
+    try:
+        if not isinstance(data, bytes) or zlib.crc32(data) != check:
+            return None
+        payload = json.loads(data)
+        if payload["key"] != key:
+            return None
+        result = FileResult.from_dict(payload["result"])
+        if result.path or not all(isinstance(f.message, str) for f in result.findings):
+            return None
+        return result
+    except Exception:  # JSONDecodeError, KeyError, ValueError, TypeError: damaged
+        return None
+
+
+def is_damage(error: Exception) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in DAMAGE_CODES:
+        return True
+    return isinstance(error, sqlite3.DatabaseError) and any(
+        word in str(error).lower() for word in DAMAGE_WORDS
+    )
+
+
+def file_problem(path: Path) -> str | None:
+    """What is wrong with the database file before SQLite opens it: a header that is not
+    SQLite's, or a file shorter than its header says (truncated). SQLite would go on with
+    such a file, silently or with errors later. With a write-ahead log beside it (another
+    scan at work, or one killed), truncation is left to SQLite's own checks."""
+    try:
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            head = handle.read(100)
+    except FileNotFoundError:
+        return None
+    except OSError as error:  # a FIFO or a device where the database should be
+        return str(error)
+    if size == 0:
+        return None  # a new, empty database
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        return "its header is not an SQLite header"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    if page_size < 512 or page_size & (page_size - 1):
+        return "its header is damaged"
+    if _size(Path(f"{path}-wal")):  # pages may be in the log, or being copied back
+        return None
+    expected = pages * page_size
+    if size % page_size or (head[24:28] == head[92:96] and size < expected):
+        return f"it is truncated: {size:,} bytes of {max(expected, size):,}"
+    return None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def stderr_warning(line: str) -> None:
+    print(f"profilecheck: warning: {line}", file=sys.stderr, flush=True)
