@@ -320,3 +320,19 @@ def test_html_shows_names_as_visible_escapes_and_keeps_its_own_lines(tmp_path):
     assert "Typeface Ev\\x1b[31m\\x0aINJECTED\\x07 is not allowed" in page
     explanation = page.split('class="explanation">', 1)[1].split("</div>", 1)[0]
     assert "\n" in explanation and "\\x0a" not in explanation  # the check's own text
+
+
+def test_check_html_pictures_are_made_in_a_worker(tmp_path, monkeypatch):
+    def not_here(request):
+        raise AssertionError("a picture was made in the parent process")
+
+    monkeypatch.setattr(pictures, "draw", not_here)  # the picture worker is spawned: not patched
+    monkeypatch.setattr(html_reporter, "draw", not_here)
+    pdf = make_pdf(tmp_path / "letter.pdf", [OLD_NUMBER])
+    profile = make_profile(tmp_path / "tiny", {"old": FORBID_OLD})
+    out = tmp_path / "report.html"
+    outcome = CliRunner().invoke(main, ["check", "--isolated", "--profile", str(profile),
+                                        "--timeout", "0", "--max-memory", "0", str(pdf),
+                                        "--format", "html", "-o", str(out)])  # fmt: skip
+    assert outcome.exit_code == 1, outcome.output
+    assert len(re.findall(r'href="data:image/jpeg;base64,', out.read_text(encoding="utf-8"))) == 1

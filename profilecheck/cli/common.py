@@ -164,6 +164,12 @@ def parse_reports(values: tuple[str, ...]) -> list[tuple[str, Path]]:
     return reports
 
 
+def wants_html(o: dict[str, Any]) -> bool:
+    """Whether an HTML report is asked for: its pictures are then made in workers."""
+    reports = [name for name, _path in parse_reports(o["reports"])]
+    return "html" in (o["output_format"], *reports)
+
+
 Decorate = Callable[[str, str], str]  # (format name, rendered text) -> text to write
 
 

@@ -16,6 +16,7 @@ from profilecheck.cli.common import (
     load_engine,
     process_limits,
     run_command,
+    wants_html,
     with_options,
     write_reports,
 )
@@ -71,6 +72,13 @@ def _check(paths: tuple[str, ...], o: dict[str, Any]) -> int:
     engine = load_engine(o)
     settings = engine.settings
     entries = list(walk_entries(paths, WalkOptions(exclude=tuple(settings.exclude))))
-    results = check_files(engine, entries, process_limits(o))
+    limits = process_limits(o)
+    results = check_files(engine, entries, limits)
     apply_waiver_file(results, settings)
-    return write_reports(engine.run_result(results), o)
+    run = engine.run_result(results)
+    if wants_html(o):  # its pictures are made in a worker, under the limits, not here
+        from profilecheck.batch.pictures import add_pictures
+        from profilecheck.batch.scan import ScanOptions
+
+        add_pictures(run, engine, ScanOptions(jobs=1, limits=limits))
+    return write_reports(run, o)

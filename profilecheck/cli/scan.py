@@ -16,10 +16,10 @@ from profilecheck.cli.common import (
     SELECTION_OPTIONS,
     limit_options,
     load_engine,
-    parse_reports,
     process_limits,
     run_command,
     split,
+    wants_html,
     with_options,
     write_reports,
 )
@@ -89,16 +89,11 @@ def _scan(roots: tuple[str, ...], o: dict[str, Any]) -> int:
         click.echo(f"profilecheck: wrote {count} finding(s) to {written}", err=True)
     if known is not None:
         baseline.apply_baseline(run, known, relative)
-    if _wants_html(o):  # its pictures are made in workers, under the limits, not here
+    if wants_html(o):  # its pictures are made in workers, under the limits, not here
         from profilecheck.batch.pictures import add_pictures
 
         add_pictures(run, engine, scan_options)
     return write_reports(run, o, lambda name, text: _with_folders(name, text, run, o))
-
-
-def _wants_html(o: dict[str, Any]) -> bool:
-    reports = [name for name, _path in parse_reports(o["reports"])]
-    return "html" in (o["output_format"], *reports)
 
 
 def _check_roots(roots: tuple[str, ...], o: dict[str, Any]) -> None:

@@ -99,8 +99,14 @@ def align(image: Any, rgb: Any, model: MarkModel, guess: Guess) -> Detection | U
     matrix[:, 2] += (x0, y0)
     geometry = _decompose(matrix, guess.angle, 1 / factor)
     if geometry is None or not _plausible(score, geometry):
+        # A weak match that needs an odd shape to fit is another shape (see _plausible); a
+        # strong one with the vapen's charges is the vapen, made into a shape we cannot measure.
         loose = _decompose(matrix, guess.angle, 1 / factor, loose=True)
-        if loose and _is_vapen(image, model, matrix, guess.sign, True):
+        if (
+            loose
+            and score >= STRONG_CORRELATION
+            and _is_vapen(image, model, matrix, guess.sign, True)
+        ):
             return Unmeasured(_bounds(mark_quad(model, matrix)), guess.angle, "shape", score)
         return None
     # Turned further than the upright search reaches, a mark must be the vapen more surely:

@@ -60,6 +60,8 @@ def read_pdf(path: str, limits: Limits) -> Document:
     try:
         pdf = _open_pdf(path)
     except Exception as error:  # PyMuPDF raises several types for damaged files
+        if is_out_of_memory(error):
+            raise MemoryError(str(error)) from error
         reason = str(error).replace(f"'{path}'", "it")
         raise ReadError(Status.UNREADABLE, "unreadable-file", f"not a readable PDF: {reason}")
     try:
@@ -76,6 +78,8 @@ def read_pdf(path: str, limits: Limits) -> Document:
         raise
     except Exception as error:
         pdf.close()
+        if is_out_of_memory(error):
+            raise MemoryError(str(error)) from error
         raise ReadError(Status.UNREADABLE, "unreadable-file", f"the PDF is damaged: {error}")
     warnings: list[str] = []
     unread: list[tuple[str, str]] = []  # filled here and as pages are read (PageGuard)
