@@ -10,10 +10,26 @@ Passes: spans in ArialMT, Arial-BoldMT, "Arial,Bold", ABCDEF+Georgia-Italic, Cal
 Fails: a span in Comic Sans MS (`font-not-allowed`, once per family with its count and pages);
 a PDF that uses Calibri without embedding it (`font-not-embedded`).
 
-Only fonts that text actually uses count, never fonts merely listed in a PDF's resources. Font
-names are matched by family: subset prefixes, PostScript suffixes (MT, PS, PSMT) and style
-suffixes (-Bold, ,Italic, " Bold") are removed. Word runs are checked by their effective font
-and, where the reader found east-Asian or complex-script text, by those slots too. Text whose
+PDF fonts are judged by object, not by name: an embedded ABCDEF+TimesNewRoman does not hide a
+non-embedded TimesNewRoman that draws text. A PDF's fonts include those of annotations (FreeText,
+form fields' appearances and `/DA` fonts), Form XObjects and Type 3 glyph procedures. Only fonts
+that draw visible text count for `font-not-embedded` (a non-empty string, not in the invisible
+render mode 3, unless `invisible-text = "report"`, as an OCR layer's): with `unused-fonts =
+"ignore"` (the default) a font merely listed in resources is never reported; `unused-fonts =
+"report"` reports those too. Text outside the crop box still counts. Where the reader could
+not tell which fonts draw (a file too large to follow), a font counts when a span uses its name.
+
+Type 3 fonts draw their glyphs with PDF operators kept in the file: they are embedded by
+definition and never `font-not-embedded`. `type3 = "allowed"` (the default) also lets their text
+pass `font-not-allowed`; `type3 = "report"` reports each Type 3 font that draws text as
+`type3-font` (info), and judges a named one's text by its name like any other font. A nameless
+Type 3 font (shown as "Type3 (8 0 R)") is never `font-not-allowed`.
+
+Font names are matched by family: subset prefixes, PostScript suffixes (MT, PS, PSMT) and style
+suffixes (-Bold, ,Italic, " Bold") are removed; a name cut short by the PDF library (31 bytes
+with its subset prefix: "HelveticaNeue LT 45 Ligh") matches the family or alias it begins.
+Word runs are checked by their effective font and, where the reader found east-Asian or
+complex-script text, by those slots too. Text whose
 font has no name the file gives (a PDF span without a font name) cannot be judged and is
 `font-unchecked`, with the rule file's `[texts]` key `no-font-name` as its {reason} ({count},
 {pages}, {sample}).
@@ -39,6 +55,8 @@ STYLE_WORDS = re.compile(
     r"|Condensed|Cond)$",
     re.IGNORECASE,
 )
+TYPE3_PLACEHOLDER = re.compile(r"^Type3 \(\d+ \d+ R\)$")  # MuPDF's name for a nameless one
+TRUNCATED = 20  # a name this long that begins an allowed name may have been cut short
 BASE_14 = {
     "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
     "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
@@ -78,6 +96,9 @@ class TypefaceParams:
     styles: list[Literal["normal", "italic"]] = field(default_factory=list)  # empty: any
     embedding: bool = True  # report PDF fonts that are not embedded
     base14: Literal["ignore", "warn"] = "warn"  # the PDF standard fonts, when not embedded
+    unused_fonts: Literal["ignore", "report"] = "ignore"  # listed fonts that draw no text
+    invisible_text: Literal["ignore", "report"] = "ignore"  # text in render mode 3 (OCR layers)
+    type3: Literal["allowed", "report"] = "allowed"  # Type 3 fonts: pass, or `type3-font`
 
 
 @dataclass
@@ -93,9 +114,13 @@ class TypefaceRule(RuleType):
 
     `font-not-allowed` is reported once per family and document with the number of spans, the
     pages and a sample, and suggests the profile's replacement font. With `weights` or `styles`
-    set, bold or italic text is checked too. `font-not-embedded` covers fonts that text uses;
-    `base14 = "ignore"` lets the 14 PDF standard fonts (Helvetica, Times-Roman, ...) pass.
-    Text that names no font is `font-unchecked`.
+    set, bold or italic text is checked too. `font-not-embedded` is judged per font object (two
+    fonts of one name are two fonts), in page content, Form XObjects, annotations and form
+    fields alike, for fonts that draw visible text; `unused-fonts = "report"` adds fonts that are
+    only listed. `base14 = "ignore"` lets the 14 PDF standard fonts (Helvetica, Times-Roman,
+    ...) pass. Type 3 fonts are embedded by definition: with `type3 = "allowed"` (the default)
+    their text passes, with `type3 = "report"` each is `type3-font` (info) and a named one is
+    judged by its name. Text that names no font is `font-unchecked`.
     """
 
     name = "typeface"
@@ -108,6 +133,7 @@ class TypefaceRule(RuleType):
             "warning",
             "Text whose font cannot be read: its typeface is not checked.",
         ),
+        Check("T306", "type3-font", "info", "Text drawn with a Type 3 font (glyphs as drawings)."),
     )
     Params = TypefaceParams
 
@@ -120,6 +146,7 @@ class TypefaceRule(RuleType):
         self.allowed |= {family_key(a): t for a, t in params.aliases.items()}
         self.allowed |= {a.lower(): t for a, t in params.aliases.items()}
         self.replacement = params.replacement or (families[0] if families else None)
+        self.full_names = [name.lower() for name in [*families, *params.aliases]]
 
     @classmethod
     def validate(cls, params: TypefaceParams, rule: Rule) -> list[ParamProblem]:
@@ -138,17 +165,23 @@ class TypefaceRule(RuleType):
         return problems
 
     def is_allowed(self, font: str) -> bool:
-        return font.lower() in self.allowed or family_key(font) in self.allowed
+        if font.lower() in self.allowed or family_key(font) in self.allowed:
+            return True
+        cut = font.lower().strip()  # a name cut short: "HelveticaNeue LT 45 Ligh"
+        return len(cut) >= TRUNCATED and any(name.startswith(cut) for name in self.full_names)
 
     def check(self, document: Document, report: Report) -> None:
         groups: dict[str, _Group] = {}
         nameless = _Group("")
+        type3 = {font.name for font in document.fonts if font.kind == "Type3"}
         for span in document.spans():
             if not span.font.strip() and span.text.strip():
                 nameless.count += 1
                 nameless.pages.add(span.page)
                 nameless.first = nameless.first or span
             for font in self._fonts_of(span):
+                if (font in type3 or TYPE3_PLACEHOLDER.match(font)) and not self._judged(font):
+                    continue
                 if not self._span_ok(font, span):
                     group = groups.setdefault(family_key(font), _Group(family_of(font)))
                     group.count += 1
@@ -160,6 +193,15 @@ class TypefaceRule(RuleType):
             _nameless(nameless, document, report)
         if self.params.embedding and document.format is Format.PDF:
             self._embedding(document, report)
+        if self.params.type3 == "report":
+            for font in document.fonts:
+                if font.kind == "Type3" and font.used is not False:
+                    page = font.pages[0] if font.pages else None
+                    report("type3-font", page=page, part=None, font=font.name)
+
+    def _judged(self, type3_font: str) -> bool:
+        """Whether text in this Type 3 font is judged by its name (`type3 = "report"`)."""
+        return self.params.type3 == "report" and not TYPE3_PLACEHOLDER.match(type3_font)
 
     def _fonts_of(self, span: TextSpan) -> list[str]:
         fonts = [span.font] if span.font else []
@@ -200,17 +242,27 @@ class TypefaceRule(RuleType):
         )
 
     def _embedding(self, document: Document, report: Report) -> None:
-        used = {span.font for span in document.spans()}
-        used_keys = {family_key(name) for name in used}
+        """Each font object that is not embedded and draws text; once per name."""
+        by_name: set[str] | None = None
+        reported: set[str] = set()
         for font in document.fonts:
-            if font.embedded is not False:
+            if font.embedded is not False or font.kind == "Type3" or font.name in reported:
                 continue
-            if font.name not in used and family_key(font.name) not in used_keys:
+            counted = font.invisible and self.params.invisible_text == "report"
+            if font.used is False and self.params.unused_fonts == "ignore" and not counted:
                 continue
+            if font.used is None:  # the reader could not tell: does text name it?
+                if by_name is None:
+                    spans = {span.font for span in document.spans()}
+                    by_name = spans | {family_key(name) for name in spans}
+                if font.name not in by_name and family_key(font.name) not in by_name:
+                    continue
             if font.name in BASE_14 and self.params.base14 == "ignore":
                 continue
+            reported.add(font.name)
             report(
                 "font-not-embedded",
+                page=font.pages[0] if font.pages and document.paginated else None,
                 part=None,
                 suggestion="Bädda in typsnittet / Embed the font",
                 font=font.name,

@@ -40,6 +40,7 @@ FILE_CHECKS = (
     Check("F005", "rule-failed", "error", "A rule could not finish on this file."),
     Check("F006", "waiver-unused", "warning", "A waiver matches no finding: remove it."),
     Check("F007", "waiver-expired", "warning", "A waiver has expired and no longer applies."),
+    Check("F008", "attachment-encrypted", "info", "An attachment is encrypted: it is not checked."),
 )
 
 CATALOGUE: dict[str, Check] = {}

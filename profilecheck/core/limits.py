@@ -48,6 +48,14 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
+# PDF fonts by object (readers/pdf/fonts.py): how deep Form XObjects, annotation appearances and
+# Type 3 glyph procedures are followed, and how many operators of one file are read to learn
+# which fonts draw text; beyond the last, fonts not yet seen drawing are "not known" (judged by
+# name, as a rule that cannot tell).
+MAX_FONT_NESTING = 8
+MAX_FONT_OPERATORS = 2_000_000
+MAX_TYPE3_GLYPHS = 256  # glyph procedures of one Type 3 font searched for fonts they use
+
 
 def hit(name: str, limits: Limits = DEFAULT_LIMITS) -> str:
     """How a message names a limit: "the limit max_page_operations = 100,000"."""

@@ -198,10 +198,14 @@ class TextSpan:
 
 @dataclass(frozen=True, slots=True)
 class Font:
-    name: str  # as written in the file, without subset prefix
+    name: str  # decoded as shown to people, without subset prefix
     embedded: bool | None = None  # None: the format does not say (Word, images)
-    kind: str = ""  # Type1, TrueType, Type0, ...
+    kind: str = ""  # Type1, TrueType, Type3, Type0 (CID), ...
     subset: bool = False
+    xref: int = 0  # PDF: the font object; two objects may share a name
+    used: bool | None = None  # draws visible text; None: not known (judge by name)
+    invisible: bool = False  # draws text only in render mode 3 (an OCR layer's, say)
+    pages: tuple[int, ...] = ()  # PDF: pages where it draws text (or is listed, if unused)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +236,9 @@ class PlacedImage:
     # Word's recolour effects on the picture (grayscale, duotone, clrChange, biLevel, ...)
     effects: tuple[str, ...] = ()
     decorative: bool = False
+    # A raster image (PDF: an image XObject or an inline image); False for what a reader
+    # reports as an image but is vector art: a PDF shading (`sh`, shading patterns, meshes)
+    raster: bool = True
     _loader: Callable[[], Image.Image] | None = field(default=None, repr=False)
     _pixels: Image.Image | None = field(default=None, repr=False)
 

@@ -9,9 +9,11 @@ Passes: a tagged PDF (/StructTreeRoot and /MarkInfo /Marked true) with /Lang sv-
 shown in the viewer's title bar (/DisplayDocTitle true), /Alt on every /Figure, real text and
 black body text on white. Fails: an untagged PDF, no /Lang, no title or a title the viewer is
 not told to show, a /Figure without /Alt or /ActualText, a page that is a scan without a text
-layer, light grey #AAAAAA body text on white (2.3:1 < 4.5:1). Word: language on the text, a
-title in the core properties, alt text on every non-decorative image, headings in heading
-styles rather than bold body paragraphs. Image files are not checked by this rule.
+layer (raster images, image XObjects or inline images, cover `scanned-cover` of a page with no
+text; a shading or gradient is vector art and never a scan), light grey #AAAAAA body text on
+white (2.3:1 < 4.5:1). Word: language on the text, a title in the core properties, alt text
+on every non-decorative image, headings in heading styles rather than bold body paragraphs.
+Image files are not checked by this rule.
 
 Decisions worth knowing:
 - An untagged PDF gets `pdf-untagged` only, not also `image-alt-missing` per image: without
@@ -40,6 +42,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -204,10 +207,12 @@ class AccessibilityRule(RuleType):
             report.unchecked("tree-empty", part=Part.DOCUMENT, measured=measured)
 
     def is_scan(self, page: Page) -> bool:
-        """No text on the page, and images cover at least `scanned-cover` of it."""
+        """No text on the page, and raster images cover at least `scanned-cover` of it (not
+        shadings: a gradient is vector art, though PyMuPDF reports it as an image)."""
         if page.box.area <= 0 or page.spans:
             return False
-        return _covered(page.box, [image.box for image in page.images]) >= self.params.scanned_cover
+        boxes = [image.box for image in page.images if image.raster]
+        return _covered(page.box, boxes) >= self.params.scanned_cover
 
     def check_word(self, document: Document, report: Report) -> None:
         metadata = document.metadata
@@ -311,10 +316,36 @@ def _paper(document: Document) -> tuple[float, float, float]:
     return rgb or WHITE  # type: ignore[return-value]
 
 
-def _covered(page: Box, boxes: list[Box], cells: int = 32) -> float:
-    """Share of `page` covered by the union of `boxes`, on a coarse grid (overlaps count once)."""
+def _covered(page: Box, boxes: list[Box], exact: int = 200) -> float:
+    """Share of `page` covered by the union of `boxes` (overlaps count once): exact, slab by
+    slab between the boxes' edges, for up to `exact` boxes; on a coarse grid beyond."""
     if not boxes or page.area <= 0:
         return 0.0
+    if len(boxes) > exact:
+        return _covered_grid(page, boxes)
+    inside = [
+        (max(b.x0, page.x0), max(b.y0, page.y0), min(b.x1, page.x1), min(b.y1, page.y1))
+        for b in boxes
+    ]
+    inside = [b for b in inside if b[2] > b[0] and b[3] > b[1]]
+    edges = sorted({x for b in inside for x in (b[0], b[2])})
+    area = 0.0
+    for left, right in itertools.pairwise(edges):
+        spans = sorted((b[1], b[3]) for b in inside if b[0] <= left and b[2] >= right)
+        top = bottom = None
+        for y0, y1 in spans:
+            if bottom is None or y0 > bottom:
+                area += (right - left) * ((bottom - top) if bottom is not None else 0.0)
+                top, bottom = y0, y1
+            else:
+                bottom = max(bottom, y1)
+        if bottom is not None:
+            area += (right - left) * (bottom - top)
+    return area / page.area
+
+
+def _covered_grid(page: Box, boxes: list[Box], cells: int = 32) -> float:
+    """`_covered` on a coarse grid of `cells` by `cells` (to within a cell's row or column)."""
     step_x, step_y = page.width / cells, page.height / cells
     hit = 0
     for row in range(cells):

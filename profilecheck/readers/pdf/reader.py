@@ -17,7 +17,6 @@ from profilecheck.core.model import (
     Colour,
     Document,
     Drawn,
-    Font,
     Format,
     Metadata,
     Page,
@@ -29,9 +28,16 @@ from profilecheck.core.model import (
 )
 from profilecheck.readers.pdf.budget import PageGuard
 from profilecheck.readers.pdf.colours import declared_colours, paired_paths, paired_texts
+from profilecheck.readers.pdf.fonts import fix_mupdf_name, read_fonts, strip_subset
+from profilecheck.readers.pdf.opening import (
+    ATTACHMENT_NOTE,
+    attachments_only,
+    open_past_attachments,
+    open_pdf,
+)
+from profilecheck.readers.pdf.raster import is_raster, raster_boxes
 from profilecheck.readers.pixels import pdf_image_loader
 
-SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 BOLD_FLAG, ITALIC_FLAG = 16, 2
 BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 ITALIC_NAME = re.compile(r"italic|oblique", re.IGNORECASE)
@@ -40,31 +46,21 @@ pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
 
 
-def strip_subset(name: str) -> str:
-    return SUBSET_PREFIX.sub("", name)
-
-
-def _open_pdf(path: str) -> Any:
-    """MuPDF takes file names as UTF-8: a name that is not (surrogate-escaped bytes on POSIX
-    shares) is opened from its bytes instead."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        with open(path, "rb") as handle:
-            return pymupdf.open(stream=handle.read(), filetype="pdf")
-    return pymupdf.open(path, filetype="pdf")
-
-
 def read_pdf(path: str, limits: Limits) -> Document:
     pymupdf.TOOLS.reset_mupdf_warnings()
     try:
-        pdf = _open_pdf(path)
+        pdf = open_pdf(path)
     except Exception as error:  # PyMuPDF raises several types for damaged files
         if is_out_of_memory(error):
             raise MemoryError(str(error)) from error
         reason = str(error).replace(f"'{path}'", "it")
         raise ReadError(Status.UNREADABLE, "unreadable-file", f"not a readable PDF: {reason}")
+    unread: list[tuple[str, str]] = []  # filled here and as pages are read (PageGuard)
     try:
+        if pdf.needs_pass and not pdf.authenticate("") and attachments_only(pdf):
+            pdf.close()
+            pdf = open_past_attachments(path) or open_pdf(path)
+            unread += [ATTACHMENT_NOTE] if not pdf.needs_pass else []
         encrypted = bool(pdf.is_encrypted or (pdf.metadata or {}).get("encryption"))
         if pdf.needs_pass and not pdf.authenticate(""):
             raise ReadError(
@@ -82,14 +78,13 @@ def read_pdf(path: str, limits: Limits) -> Document:
             raise MemoryError(str(error)) from error
         raise ReadError(Status.UNREADABLE, "unreadable-file", f"the PDF is damaged: {error}")
     warnings: list[str] = []
-    unread: list[tuple[str, str]] = []  # filled here and as pages are read (PageGuard)
     if page_count > limits.max_pages:
         message = f"only the first {limits.max_pages:,} of {page_count:,} pages were read"
         unread.append(("resource-limit", f"{message} ({hit('max_pages', limits)})"))
-    pages = [
-        _page(pdf, index, warnings, PageGuard(pdf, index, limits, unread))
-        for index in range(min(page_count, limits.max_pages))
+    guards = [
+        PageGuard(pdf, index, limits, unread) for index in range(min(page_count, limits.max_pages))
     ]
+    pages = [_page(pdf, index, warnings, guard) for index, guard in enumerate(guards)]
     if not any(page.width and page.height for page in pages):
         pdf.close()
         raise _no_readable_page(page_count, encrypted)
@@ -97,7 +92,7 @@ def read_pdf(path: str, limits: Limits) -> Document:
         path=path,
         format=Format.PDF,
         pages=pages,
-        fonts=_fonts(pdf, len(pages), warnings),
+        fonts=read_fonts(pdf, guards, warnings),
         metadata=_metadata(pdf, encrypted),
         warnings=warnings,
         unread=unread,
@@ -180,11 +175,12 @@ def _spans(page: pymupdf.Page, number: int) -> list[TextSpan]:
         for block in page.get_text("dict", flags=flags)["blocks"]
         for line in block.get("lines", ())
     )
+    full_names = _full_font_names(page)
     for line_number, line in enumerate(lines):
         for span in line["spans"]:
             if not span["text"].strip():
                 continue
-            font = strip_subset(span["font"])
+            font = _span_font(span["font"], full_names)
             spans.append(
                 TextSpan(
                     text=span["text"],
@@ -215,8 +211,11 @@ def placement_transform(matrix: tuple[float, ...], pixel_w: int, pixel_h: int) -
 
 def _images(page: pymupdf.Page, number: int, notes: list, guard: PageGuard) -> list[PlacedImage]:
     pdf, limits, placed = page.parent, guard.limits, []
-    for info in page.get_image_info(xrefs=True):
+    infos = page.get_image_info(xrefs=True)
+    unclaimed = raster_boxes(page) if any(not info.get("xref") for info in infos) else {}
+    for info in infos:
         width, height, xref = info["width"], info["height"], info.get("xref", 0)
+        raster = is_raster(info, unclaimed)
         placed.append(
             PlacedImage(
                 box=_box(info["bbox"], page),
@@ -226,9 +225,10 @@ def _images(page: pymupdf.Page, number: int, notes: list, guard: PageGuard) -> l
                 transform=placement_transform(
                     tuple(pymupdf.Matrix(info["transform"]) * page.rotation_matrix), width, height
                 ),
-                name=f"xref {xref}" if xref else "inline image",
+                name=f"xref {xref}" if xref else "inline image" if raster else "shading",
                 colour_mode=info.get("cs-name", ""),
                 digest=(info.get("digest") or b"").hex(),
+                raster=raster,
                 _loader=pdf_image_loader(pdf, xref, (width, height), notes.append, limits)
                 if xref
                 else None,
@@ -300,6 +300,35 @@ def _box(rect: Any, page: pymupdf.Page) -> Box:
     return Box(*rect)
 
 
+def _full_font_names(page: pymupdf.Page) -> dict[str, str]:
+    """The page's font names as the file gives them, and MuPDF's "Type3 (8 0 R)" for a named
+    Type 3 font to its name."""
+    try:
+        entries = page.get_fonts(full=True)
+    except Exception:
+        return {}
+    names = {}
+    for xref, _ext, kind, basefont, *_ in entries:
+        name = fix_mupdf_name(basefont)
+        names[name] = name
+        if kind == "Type3" and name:
+            names[f"Type3 ({xref} 0 R)"] = name
+    return names
+
+
+def _span_font(name: str, full_names: dict[str, str]) -> str:
+    """The span's font name as the file gives it: MuPDF's UTF-8 read as Latin-1 undone, and
+    its name cut at 31 bytes ("ABCDEF+HelveticaNeue LT 45 Ligh") made whole again."""
+    name = fix_mupdf_name(name)
+    if name in full_names:
+        name = full_names[name]
+    elif len(name.encode("utf-8")) >= 31:
+        longer = {full for full in full_names.values() if full.startswith(name)}
+        if len(longer) == 1:
+            name = longer.pop()
+    return strip_subset(name)
+
+
 def _render(pdf: pymupdf.Document, index: int, dpi: float, clip: Box | None) -> Any:
     import numpy as np
 
@@ -316,23 +345,6 @@ def _render(pdf: pymupdf.Document, index: int, dpi: float, clip: Box | None) -> 
             max(top, 0) : bottom, max(round(clip.x0 * scale), 0) : round(clip.x1 * scale)
         ]
     return pixels.copy()
-
-
-def _fonts(pdf: pymupdf.Document, page_count: int, warnings: list[str]) -> list[Font]:
-    seen: dict[str, Font] = {}
-    for index in range(page_count):
-        try:
-            entries = pdf.get_page_fonts(index, full=True)
-        except Exception as error:
-            warnings.append(f"page {index + 1}: could not list fonts ({error})")
-            continue
-        for _xref, ext, kind, basefont, *_ in entries:
-            name = strip_subset(basefont)
-            if name and name not in seen:
-                embedded = ext not in ("n/a", "")
-                subset = bool(SUBSET_PREFIX.match(basefont))
-                seen[name] = Font(name=name, embedded=embedded, kind=kind, subset=subset)
-    return list(seen.values())
 
 
 def _metadata(pdf: pymupdf.Document, encrypted: bool) -> Metadata:
