@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from profilecheck.core.limits import Limits, hit
+from profilecheck.readers.pdf.content import pdf_name
 
 DELIMITED = rb"(?=[\s\x00()<>\[\]{}/%]|$)"
 OPERATIONS = re.compile(
@@ -32,7 +33,6 @@ OUTSIDE = re.compile(rb"[(%<]|(?<![^\s\x00])ID(?=[\s\x00])")
 INSIDE = re.compile(rb"[()\\]")
 LINE_END = re.compile(rb"[\r\n]")
 INLINE_END = re.compile(rb"[\s\x00]EI(?=[\s\x00]|$)")
-NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 FLATE = {"FlateDecode", "Fl"}
 MAX_FORM_DEPTH = 12  # MuPDF's own nesting is shallower; deeper forms are counted as drawn once
 
@@ -146,7 +146,7 @@ class _Counter:
         for found in FORM_USES.finditer(data):
             uses[found.group(1)] = uses.get(found.group(1), 0) + 1
         for name, times in uses.items():
-            form = self.form(owner, _name(name), depth)
+            form = self.form(owner, pdf_name(name), depth)
             operations += times * form[0]
             text += times * form[1]
             if operations > 10 * self.limits.max_page_operations:
@@ -243,10 +243,6 @@ def _a85(data: bytes) -> bytes:
 
 def _names(value: str) -> list[str]:
     return re.findall(r"/([^\s/\[\]<>()]+)", value or "")
-
-
-def _name(raw: bytes) -> str:
-    return NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
 
 
 def _resources_owner(pdf: Any, xref: int) -> int:

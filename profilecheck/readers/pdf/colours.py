@@ -18,29 +18,14 @@ from typing import Any
 
 from profilecheck.core.limits import DEFAULT_LIMITS, Limits
 from profilecheck.core.model import Colour
+from profilecheck.readers.pdf.content import TEXT_SHOW, operators, pdf_name
 
 MAX_FORM_DEPTH = 4
 MAX_GSTATE_DEPTH = 64
 
-TOKEN = re.compile(
-    rb"""(?P<ws>[\x00\t\n\x0c\r ]+)
-    |(?P<comment>%[^\r\n]*)
-    |(?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)
-    |(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))
-    |(?P<dict><<|>>)
-    |(?P<hex><[^>]*>)
-    |(?P<string>\()
-    |(?P<array>[\[\]])
-    |(?P<op>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)
-    |(?P<other>.)""",
-    re.VERBOSE | re.DOTALL,
-)
-INLINE_IMAGE_END = re.compile(rb"\sEI(?=[\x00\t\n\x0c\r ]|$)")
-NAME_ESCAPE = re.compile(r"#([0-9A-Fa-f]{2})")
 FILL_PAINT = {"f", "F", "f*"}
 STROKE_PAINT = {"S", "s"}
 BOTH_PAINT = {"B", "B*", "b", "b*"}
-TEXT_SHOW = {"Tj", "TJ", "'", '"'}
 DEVICE = {"DeviceGray": "gray", "G": "gray", "DeviceRGB": "rgb", "RGB": "rgb"}
 DEVICE |= {"DeviceCMYK": "cmyk", "CMYK": "cmyk", "CalGray": "gray", "CalRGB": "rgb"}
 
@@ -109,7 +94,7 @@ class _Walker:
         if self.bytes > self.limits.max_colour_stream:
             raise Budget("content too large")
         states = [_State()]
-        for op, operands in _operators(stream):
+        for op, operands in operators(stream):
             self.operators += 1
             if self.operators > self.limits.max_colour_operators:
                 raise Budget("too many operators")
@@ -188,54 +173,8 @@ class _Walker:
         self.run(self.pdf.xref_stream(xref) or b"", (xref, "Resources") if own else res, depth + 1)
 
 
-def _operators(stream: bytes) -> Any:
-    """(operator, operands) pairs; strings and arrays are kept only as markers."""
-    operands: list[Any] = []
-    position, end = 0, len(stream)
-    while position < end:
-        match = TOKEN.match(stream, position)
-        if match is None:  # pragma: no cover - the pattern matches any byte
-            return
-        kind, text = match.lastgroup, match.group()
-        position = match.end()
-        if kind == "number":
-            operands.append(float(text))
-        elif kind == "name":
-            operands.append(_name(text[1:]))
-        elif kind == "string":
-            position = _skip_string(stream, position)
-            operands.append(b"")
-        elif kind == "op":
-            op = text.decode("latin-1")
-            if op == "ID":
-                found = INLINE_IMAGE_END.search(stream, position)
-                position = found.end() if found else end
-            yield op, operands
-            operands = []
-        if len(operands) > 64:  # operands without an operator: garbage, keep memory bounded
-            del operands[:-32]
-
-
-def _skip_string(stream: bytes, position: int) -> int:
-    depth = 1
-    while position < len(stream) and depth:
-        char = stream[position]
-        if char == 0x5C:  # backslash escapes the next byte
-            position += 1
-        elif char == 0x28:
-            depth += 1
-        elif char == 0x29:
-            depth -= 1
-        position += 1
-    return position
-
-
-def _name(raw: bytes) -> str:
-    return NAME_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw.decode("latin-1"))
-
-
 def _parse_space(text: str) -> Space:
-    names = [_name(n.encode("latin-1")) for n in re.findall(r"/([^\s/\[\]<>()]+)", text)]
+    names = [pdf_name(n.encode("latin-1")) for n in re.findall(r"/([^\s/\[\]<>()]+)", text)]
     if not names:
         return Space("other")
     family = names[0]

@@ -30,7 +30,7 @@ from profilecheck.core.limits import (
 )
 from profilecheck.core.model import Font
 from profilecheck.readers.pdf.budget import PageGuard, _Counter
-from profilecheck.readers.pdf.colours import INLINE_IMAGE_END, TEXT_SHOW, TOKEN, _skip_string
+from profilecheck.readers.pdf.content import TEXT_SHOW, operators
 
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 BASEFONT = re.compile(r"/BaseFont\s*/([^\s/\[\]<>()%{}]*)")
@@ -250,7 +250,7 @@ class _Walker:
         font: _Entry | None = None
         mode = 0
         stack: list[tuple[_Entry | None, int]] = []
-        for op, args in _operators(data):
+        for op, args in operators(data):
             self.operators += 1
             if self.operators > MAX_FONT_OPERATORS:
                 raise _Budget
@@ -321,34 +321,3 @@ def _shows(args: list) -> bool:
 def _text(found: tuple[str, str]) -> str:
     kind, value = found
     return value if kind == "string" else ""
-
-
-def _operators(stream: bytes) -> Any:
-    """(operator, operands) pairs; a string operand is True when it holds bytes, else False."""
-    operands: list[Any] = []
-    position, end = 0, len(stream)
-    while position < end:
-        match = TOKEN.match(stream, position)
-        if match is None:  # pragma: no cover - the pattern matches any byte
-            return
-        kind, text = match.lastgroup, match.group()
-        position = match.end()
-        if kind == "number":
-            operands.append(float(text))
-        elif kind == "name":
-            operands.append(text[1:].decode("latin-1"))
-        elif kind == "string":
-            start = position
-            position = _skip_string(stream, position)
-            operands.append(position - start > 1)
-        elif kind == "hex":
-            operands.append(any(chr(c) in "0123456789abcdefABCDEF" for c in text))
-        elif kind == "op":
-            op = text.decode("latin-1")
-            if op == "ID":
-                found = INLINE_IMAGE_END.search(stream, position)
-                position = found.end() if found else end
-            yield op, operands
-            operands = []
-        if len(operands) > 64:  # operands without an operator: garbage, keep memory bounded
-            del operands[:-32]

@@ -1,0 +1,82 @@
+"""Reading PDF content streams: one tokenizer for every walk over page content (colours, fonts).
+
+Operands are kept only as far as the walks need them: numbers as floats, names decoded from
+their `#xx` escapes, strings (literal and hex) as True when they hold bytes, else False; arrays
+and dictionaries are dropped. Inline image data is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+TOKEN = re.compile(
+    rb"""(?P<ws>[\x00\t\n\x0c\r ]+)
+    |(?P<comment>%[^\r\n]*)
+    |(?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)
+    |(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))
+    |(?P<dict><<|>>)
+    |(?P<hex><[^>]*>)
+    |(?P<string>\()
+    |(?P<array>[\[\]])
+    |(?P<op>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)
+    |(?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+INLINE_IMAGE_END = re.compile(rb"\sEI(?=[\x00\t\n\x0c\r ]|$)")
+NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
+TEXT_SHOW = {"Tj", "TJ", "'", '"'}
+MAX_LOOSE_OPERANDS = 64  # operands without an operator: garbage, keep memory bounded
+
+
+def pdf_name(raw: bytes) -> str:
+    """A PDF name without its slash, `#xx` escapes decoded, one character per byte."""
+    return NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
+
+
+def operators(stream: bytes) -> Iterator[tuple[str, list[Any]]]:
+    """(operator, operands) pairs of a content stream, in order."""
+    operands: list[Any] = []
+    position, end = 0, len(stream)
+    while position < end:
+        match = TOKEN.match(stream, position)
+        if match is None:  # pragma: no cover - the pattern matches any byte
+            return
+        kind, text = match.lastgroup, match.group()
+        position = match.end()
+        if kind == "number":
+            operands.append(float(text))
+        elif kind == "name":
+            operands.append(pdf_name(text[1:]))
+        elif kind == "string":
+            start = position
+            position = skip_string(stream, position)
+            operands.append(position - start > 1)
+        elif kind == "hex":
+            operands.append(any(byte in HEX_DIGITS for byte in text))
+        elif kind == "op":
+            op = text.decode("latin-1")
+            if op == "ID":
+                found = INLINE_IMAGE_END.search(stream, position)
+                position = found.end() if found else end
+            yield op, operands
+            operands = []
+        if len(operands) > MAX_LOOSE_OPERANDS:
+            del operands[: -MAX_LOOSE_OPERANDS // 2]
+
+
+def skip_string(stream: bytes, position: int) -> int:
+    """The position after a literal string whose opening parenthesis ends at `position`."""
+    depth = 1
+    while position < len(stream) and depth:
+        char = stream[position]
+        if char == 0x5C:  # backslash escapes the next byte
+            position += 1
+        elif char == 0x28:
+            depth += 1
+        elif char == 0x29:
+            depth -= 1
+        position += 1
+    return position
