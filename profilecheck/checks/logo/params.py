@@ -11,6 +11,11 @@ class ArtworkVersion:
     name: str
     file: str
     background: Literal["light", "dark", "any"] = "light"
+    # What `profile artwork` found in the file (or the profile's author says); "auto" = judge
+    # from the artwork itself when the profile is loaded.
+    layout: Literal["auto", "vapen", "horizontal", "stacked"] = "auto"
+    tone: Literal["auto", "colour", "black", "white"] = "auto"
+    shield: list[float] = field(default_factory=list)  # x, y, w, h of the shield in file pixels
 
 
 @dataclass
