@@ -366,7 +366,7 @@ def compare(path: Path, entry: dict | None) -> dict[tuple[str, str], tuple[Any, 
 
 # Known differences (README, Benchmarks): a test on one differing item and its reason.
 UNUSED = "listed but draws no text (reader: used=False), e.g. only in AcroForm /DR"
-NAMELESS = "a nameless Type 3 font: pdffonts shows [none], profilecheck names it by object"
+NAMELESS = "a nameless font: pdffonts shows [none], profilecheck names it by kind and object"
 
 
 def explain(fact: str, item: Any, side: str, context: tuple[dict, dict]) -> str | None:
@@ -375,7 +375,7 @@ def explain(fact: str, item: Any, side: str, context: tuple[dict, dict]) -> str 
     fonts = ours["reader"].get("fonts") or []
     if fact in ("font names", "fonts embedded") and isinstance(item, tuple):
         xref, name = item[:2]
-        if name == "[none]" or name.startswith("Type3 ("):
+        if name == "[none]" or name.startswith("unnamed "):
             return NAMELESS
         same = [f for f in fonts if (f["xref"] or None) == xref and f["name"] == name]
         if side == "profilecheck" and same and all(f["used"] is False for f in same):

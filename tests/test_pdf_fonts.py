@@ -14,7 +14,7 @@ from test_typeface import ALE, check
 
 from profilecheck.checks.typeface import TypefaceRule
 from profilecheck.core.limits import DEFAULT_LIMITS
-from profilecheck.readers.pdf.fonts import decode_name, fix_mupdf_name
+from profilecheck.readers.pdf.names import decode_name, fix_mupdf_name
 from profilecheck.readers.pdf.reader import _span_font, read_pdf
 
 NAMED = {"TimesNewRoman": "Georgia", "DejaVuSans": "Georgia"}  # MuPDF names spans by the font file
@@ -324,7 +324,7 @@ def test_a_font_drawn_inside_a_type3_glyph_is_used(tmp_path: Path) -> None:
     pdf.save(path)
     with read_pdf(str(path), DEFAULT_LIMITS) as document:
         used = sorted((f.kind, f.name, f.used) for f in document.fonts)
-    assert used == [("TrueType", "Verdana", True), ("Type3", f"Type3 ({font} 0 R)", True)]
+    assert used == [("TrueType", "Verdana", True), ("Type3", f"unnamed Type3 ({font} 0 R)", True)]
 
 
 def test_invisible_text_counts_when_the_profile_asks(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ form fields' appearances and `/DA` fonts), Form XObjects and Type 3 glyph proced
 that draw visible text count for `font-not-embedded` (a non-empty string, not in the invisible
 render mode 3, unless `invisible-text = "report"`, as an OCR layer's): with `unused-fonts =
 "ignore"` (the default) a font merely listed in resources is never reported; `unused-fonts =
-"report"` reports those too. Text outside the crop box still counts. Where the reader could
+"report"` reports those too. Text that cannot reach the crop box does not count. Where the reader could
 not tell which fonts draw (a file too large to follow), a font counts when a span uses its name.
 
 Type 3 fonts draw their glyphs with PDF operators kept in the file: they are embedded by

@@ -1,8 +1,8 @@
 """Reading PDF content streams: one tokenizer for every walk over page content (colours, fonts).
 
 Operands are kept only as far as the walks need them: numbers as floats, names decoded from
-their `#xx` escapes, strings (literal and hex) as True when they hold bytes, else False; arrays
-and dictionaries are dropped. Inline image data is skipped.
+their `#xx` escapes, strings (literal and hex) as their length in bytes (an int, never a float;
+escapes counted as written); arrays' brackets and dictionaries are dropped, an array's items kept. Inline image data is skipped.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ def operators(stream: bytes) -> Iterator[tuple[str, list[Any]]]:
         elif kind == "string":
             start = position
             position = skip_string(stream, position)
-            operands.append(position - start > 1)
+            operands.append(position - start - 1)
         elif kind == "hex":
-            operands.append(any(byte in HEX_DIGITS for byte in text))
+            operands.append((sum(byte in HEX_DIGITS for byte in text) + 1) // 2)
         elif kind == "op":
             op = text.decode("latin-1")
             if op == "ID":

@@ -6,13 +6,16 @@ procedures its Type 3 fonts draw with; the form's default resources (`/AcroForm 
 listed too. A font is *used* when a content stream shows a non-empty string with it in a render
 mode other than 3 (invisible), or when a form field or FreeText annotation without an appearance
 stream has a value and names it in its `/DA`; one that shows text only in mode 3 is
-`invisible` (an OCR layer's font). Text outside the crop box still counts as used.
+`invisible` (an OCR layer's font). Text that cannot reach the page's crop box (the visible page)
+does not count; where text lands is followed with `textspace.TextSpace`, leaning to "inside"
+when in doubt. A Form XObject whose box lies wholly outside, or an annotation whose rectangle
+does, draws nothing visible.
 Nesting is followed to `MAX_FONT_NESTING`, each object once (cycles end there), reading at most
 `MAX_FONT_OPERATORS` operators per file; past that, fonts not yet seen drawing are "not known"
 (`Font.used` None).
 
-Names are decoded as the PDF spec says: `#xx` escapes are bytes, read as UTF-8 where valid, else
-as Latin-1 (PDFDocEncoding's letters); subset prefixes (`ABCDEF+`) are removed.
+Names are decoded by `names.decode_name` (UTF-8, else PDFDocEncoding); a font without a
+`/BaseFont` is named from its descriptor's `/FontName`, else "unnamed font (N 0 R)".
 """
 
 from __future__ import annotations
@@ -31,48 +34,20 @@ from profilecheck.core.limits import (
 from profilecheck.core.model import Font
 from profilecheck.readers.pdf.budget import PageGuard, _Counter
 from profilecheck.readers.pdf.content import TEXT_SHOW, operators
+from profilecheck.readers.pdf.names import SUBSET_PREFIX, decode_name, strip_subset
+from profilecheck.readers.pdf.textspace import Box, TextSpace, matrix_of, overlaps, transformed
 
-SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 BASEFONT = re.compile(r"/BaseFont\s*/([^\s/\[\]<>()%{}]*)")
-ESCAPE = re.compile(r"#([0-9A-Fa-f]{2})")
+FONTNAME = re.compile(r"/FontName\s*/([^\s/\[\]<>()%{}]*)")
 REFERENCE = re.compile(r"/([^\s/\[\]<>()%{}]+)\s+(\d+)\s+\d+\s+R")
 XREF = re.compile(r"(\d+)\s+\d+\s+R")
+NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
 DA_FONT = re.compile(r"/([^\s/\[\]<>()%{}]+)\s+[-+\d.]+\s+Tf")
 HIDDEN, NO_VIEW = 2, 32  # annotation flags
 
 
 class _Budget(Exception):
     """Too many operators: stop learning which fonts are used."""
-
-
-def decode_name(raw: str) -> str:
-    """A PDF name as written (`Caf#E9`, `#E5#BE#AE...`) to text: UTF-8 where valid, else
-    Latin-1; characters MuPDF already decoded are kept."""
-    data = bytearray()
-    position = 0
-    for match in ESCAPE.finditer(raw):
-        data += raw[position : match.start()].encode("utf-8", "surrogateescape")
-        data.append(int(match.group(1), 16))
-        position = match.end()
-    data += raw[position:].encode("utf-8", "surrogateescape")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def fix_mupdf_name(name: str) -> str:
-    """MuPDF gives non-ASCII font names as UTF-8 bytes read as Latin-1 ("å¾®è½¯é..."): undo it."""
-    if name.isascii():
-        return name
-    try:
-        return name.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return name
-
-
-def strip_subset(name: str) -> str:
-    return SUBSET_PREFIX.sub("", name)
 
 
 @dataclass
@@ -89,16 +64,18 @@ class _Entry:
 
 def read_fonts(pdf: Any, guards: list[PageGuard], warnings: list[str]) -> list[Font]:
     """The fonts of the pages `guards` allow to read (each page's budget, `budget.PageGuard`);
-    a page over its budget has its fonts listed, but which of them draw is not known."""
+    a page over its budget, or past the file's operator budget, has its fonts listed, but which
+    of them draw there is not known: those not seen drawing elsewhere are "not known"."""
     walker = _Walker(pdf, guards[0].limits if guards else DEFAULT_LIMITS)
+    spent = False
     for index, guard in enumerate(guards):
         try:
-            walker.page(index, guard.allows("text"))
+            walker.page(index, guard.allows("text") and not spent)
         except _Budget:
-            walker.complete = False
-            break
+            spent = True
+            walker.unknown.add(index + 1)
         except Exception as error:  # damaged (Unreadable, ...): its fonts are what MuPDF listed
-            walker.complete = False
+            walker.unknown.add(index + 1)
             warnings.append(f"page {index + 1}: could not list fonts ({error})")
     walker.acroform()
     return walker.result()
@@ -110,14 +87,16 @@ class _Walker:
         self.streams = _Counter(pdf, limits)  # decodes within max_content_stream
         self.fonts: dict[int, _Entry] = {}
         self.operators = 0
-        self.walked: set[tuple[int, int, int]] = set()  # (stream, resources owner, page)
-        self.complete = True
+        self.walked: set[tuple] = set()  # (stream, resources owner, page, placement)
+        self.crop: Box | None = None  # the current page's visible box
+        self.unknown: set[int] = set()  # pages whose text was not (wholly) followed
         self.dr = self._dr()
 
     def result(self) -> list[Font]:
         out = []
         for entry in self.fonts.values():
-            used = bool(entry.drawn) or (None if not self.complete else False)
+            doubt = entry.listed & self.unknown if entry.listed else self.unknown
+            used = True if entry.drawn else (None if doubt else False)
             pages = entry.drawn or entry.listed
             out.append(
                 Font(
@@ -155,9 +134,19 @@ class _Walker:
         except Exception:
             ext = "n/a"
         embedded = kind == "Type3" or ext not in ("n/a", "")
-        name = strip_subset(raw) or (f"Type3 ({xref} 0 R)" if kind == "Type3" else "")
-        name = name or f"font {xref} 0 R"
+        raw = raw or self._descriptor_name(xref)
+        name = strip_subset(raw) or f"unnamed {kind or 'font'} ({xref} 0 R)"
         return _Entry(xref, name, kind, embedded, bool(SUBSET_PREFIX.match(raw)))
+
+    def _descriptor_name(self, xref: int) -> str:
+        """A nameless font's `/FontDescriptor /FontName` (a Type 0 font's: its descendant's)."""
+        key = "FontDescriptor/FontName"
+        found = self.pdf.xref_get_key(xref, key)
+        if found[0] != "name":
+            descendants = XREF.findall(self.pdf.xref_get_key(xref, "DescendantFonts")[1])
+            if descendants:
+                found = self.pdf.xref_get_key(int(descendants[0]), key)
+        return decode_name(found[1].lstrip("/")) if found[0] == "name" else ""
 
     def _dr(self) -> dict[str, int]:
         try:
@@ -180,12 +169,32 @@ class _Walker:
         for xref, *_ in page.get_fonts(full=True):
             self.font(xref, number)
         if not readable:  # over its budget: its fonts are listed, their use is not known
-            self.complete = False
+            self.unknown.add(number)
             return
         owner = self._resources_owner(page.xref)
-        self.run(b"\n".join(self._decode(xref) for xref in page.get_contents()), owner, number, 0)
+        self.crop = self._crop_box(page.xref)
+        content = b"\n".join(self._decode(xref, number) for xref in page.get_contents())
+        self.run(content, owner, number, 0, TextSpace(), self.crop)
         for xref, *_ in page.annot_xrefs():
             self.annotation(xref, number)
+
+    def _crop_box(self, xref: int) -> Box | None:
+        """The visible page (crop box within media box) in default user space; None when the
+        page does not say it readably (then all its text counts)."""
+        media = _box(self._inherited_key(xref, "MediaBox"))
+        crop = _box(self._inherited_key(xref, "CropBox")) or media
+        if crop is None or media is None:
+            return crop
+        clipped = (max(crop[0], media[0]), max(crop[1], media[1]), min(crop[2], media[2]))
+        return (*clipped, min(crop[3], media[3]))
+
+    def _inherited_key(self, xref: int, key: str) -> str:
+        found = self.pdf.xref_get_key(xref, key)
+        if found[0] == "null":
+            found = self._inherited(xref, key)
+        if found[0] == "xref":
+            return self.pdf.xref_object(int(found[1].split()[0]), compressed=True) or ""
+        return found[1] if found[0] == "array" else ""
 
     def _resources_owner(self, xref: int) -> int:
         for _ in range(MAX_FONT_NESTING * 4):  # the page tree is shallow; a loop ends here
@@ -201,10 +210,13 @@ class _Walker:
         get = self.pdf.xref_get_key
         flags = get(xref, "F")[1]
         visible = not (flags.isdigit() and int(flags) & (HIDDEN | NO_VIEW))
+        rect = _box(get(xref, "Rect")[1])
+        visible = visible and (rect is None or self.crop is None or overlaps(rect, self.crop))
         streams = self._appearances(xref)
         for stream in streams:
             owner = stream if get(stream, "Resources")[0] != "null" else 0
-            self.run(self._decode(stream), owner, number if visible else 0, 1)
+            shown = number if visible else 0
+            self.run(self._decode(stream, shown), owner, shown, 1, TextSpace(), None)
             for _, font in REFERENCE.findall(self._font_dict(stream)):
                 self.font(int(font), number)
         found = DA_FONT.search(_text(get(xref, "DA")) or _text(self._inherited(xref, "DA")))
@@ -245,8 +257,11 @@ class _Walker:
 
     # the content streams
 
-    def run(self, data: bytes, owner: int, page: int, depth: int) -> None:
-        """Walk a content stream whose resources are `owner`'s; `page` 0: not shown."""
+    def run(
+        self, data: bytes, owner: int, page: int, depth: int, space: TextSpace, crop: Box | None
+    ) -> None:
+        """Walk a content stream whose resources are `owner`'s; `page` 0: not shown; text
+        counts where it may reach `crop` (None: everywhere)."""
         font: _Entry | None = None
         mode = 0
         stack: list[tuple[_Entry | None, int]] = []
@@ -254,6 +269,7 @@ class _Walker:
             self.operators += 1
             if self.operators > MAX_FONT_OPERATORS:
                 raise _Budget
+            space.place(op, args)
             if op == "Tf" and args and isinstance(args[0], str):
                 font = self._resolve(owner, "Font", args[0], page)
             elif op == "Tr" and args and isinstance(args[-1], float):
@@ -262,15 +278,20 @@ class _Walker:
                 stack.append((font, mode))
             elif op == "Q" and stack:
                 font, mode = stack.pop()
-            elif op in TEXT_SHOW and font and page and mode == 3 and _shows(args):
-                font.hidden = True
-            elif op in TEXT_SHOW and font and page and mode != 3 and _shows(args):
-                if not font.drawn or page not in font.drawn:
-                    font.drawn.add(page)
-                    if font.kind == "Type3":
-                        self._glyphs(font.xref, owner, page, depth + 1)
+            elif op in TEXT_SHOW and font and page and _shows(args):
+                box = space.shown(args)
+                if crop is None or overlaps(box, crop):
+                    self._shown(font, mode, owner, page, depth)
             elif op == "Do" and args and isinstance(args[-1], str):
-                self._form(owner, args[-1], page, depth + 1)
+                self._form(owner, args[-1], page, depth + 1, space, crop)
+
+    def _shown(self, font: _Entry, mode: int, owner: int, page: int, depth: int) -> None:
+        if mode == 3:
+            font.hidden = True
+        elif page not in font.drawn:
+            font.drawn.add(page)
+            if font.kind == "Type3":
+                self._glyphs(font.xref, owner, page, depth + 1)
 
     def _resolve(self, owner: int, category: str, name: str, page: int) -> Any:
         if not owner:
@@ -281,14 +302,28 @@ class _Walker:
         xref = int(value.split()[0])
         return self.font(xref, page) if category == "Font" else xref
 
-    def _form(self, owner: int, name: str, page: int, depth: int) -> None:
+    def _form(
+        self, owner: int, name: str, page: int, depth: int, space: TextSpace, crop: Box | None
+    ) -> None:
         xref = self._resolve(owner, "XObject", name, page)
         if not xref or depth > MAX_FONT_NESTING:
             return
         if self.pdf.xref_get_key(xref, "Subtype")[1] != "/Form":
             return
         own = self.pdf.xref_get_key(xref, "Resources")[0] != "null"
-        self._walk_once(xref, xref if own else owner, page, depth)
+        inner = space.form(matrix_of(_numbers(self.pdf.xref_get_key(xref, "Matrix")[1])))
+        bbox = _box(self.pdf.xref_get_key(xref, "BBox")[1])
+        where: object = "anywhere"
+        if crop is not None and bbox is not None:
+            drawn = transformed(bbox, inner.ctm)  # a form draws only inside its box
+            if not overlaps(drawn, crop):
+                return
+            inside = crop[0] <= drawn[0] and crop[1] <= drawn[1]
+            if inside and drawn[2] <= crop[2] and drawn[3] <= crop[3]:
+                crop = None
+            else:
+                where = tuple(round(v) for v in inner.ctm)  # partly out: walk per placement
+        self._walk_once(xref, xref if own else owner, page, depth, inner, crop, where)
 
     def _glyphs(self, font: int, owner: int, page: int, depth: int) -> None:
         if depth > MAX_FONT_NESTING:
@@ -298,24 +333,47 @@ class _Walker:
             procs = self.pdf.xref_object(int(procs.split()[0]), compressed=True)
         own = self.pdf.xref_get_key(font, "Resources")[0] != "null"
         for _, glyph in REFERENCE.findall(procs or "")[:MAX_TYPE3_GLYPHS]:
-            self._walk_once(int(glyph), font if own else owner, page, depth)
+            # glyphs draw where the Type 3 text was shown, which counted as visible
+            self._walk_once(int(glyph), font if own else owner, page, depth, TextSpace(), None)
 
-    def _walk_once(self, xref: int, owner: int, page: int, depth: int) -> None:
-        key = (xref, owner, page)
+    def _walk_once(
+        self,
+        xref: int,
+        owner: int,
+        page: int,
+        depth: int,
+        space: TextSpace,
+        crop: Box | None,
+        where: object = "anywhere",
+    ) -> None:
+        key = (xref, owner, page, where if crop is not None else "anywhere")
         if key in self.walked:
             return
         self.walked.add(key)
-        self.run(self._decode(xref), owner, page, depth)
+        self.run(self._decode(xref, page), owner, page, depth, space, crop)
 
-    def _decode(self, xref: int) -> bytes:
+    def _decode(self, xref: int, page: int) -> bytes:
         data = self.streams.decode(xref)
-        if data is None:  # over max_content_stream: what it draws is not known
-            self.complete = False
+        if data is None and page:  # over max_content_stream: what it draws is not known
+            self.unknown.add(page)
         return data or b""
 
 
 def _shows(args: list) -> bool:
-    return any(arg is True for arg in args)
+    return any(type(arg) is int and arg > 0 for arg in args)
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(n) for n in NUMBER.findall(text or "")]
+
+
+def _box(text: str) -> Box | None:
+    """A rectangle array ("[x0 y0 x1 y1]") in either corner order; None if it is not one."""
+    values = _numbers(text) if isinstance(text, str) else []
+    if len(values) != 4:
+        return None
+    x0, y0, x1, y1 = values
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
 
 def _text(found: tuple[str, str]) -> str:

@@ -28,7 +28,8 @@ from profilecheck.core.model import (
 )
 from profilecheck.readers.pdf.budget import PageGuard
 from profilecheck.readers.pdf.colours import declared_colours, paired_paths, paired_texts
-from profilecheck.readers.pdf.fonts import fix_mupdf_name, read_fonts, strip_subset
+from profilecheck.readers.pdf.fonts import read_fonts
+from profilecheck.readers.pdf.names import fix_mupdf_name, strip_subset
 from profilecheck.readers.pdf.opening import (
     ATTACHMENT_NOTE,
     attachments_only,
