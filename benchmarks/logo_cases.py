@@ -12,9 +12,121 @@ import cv2
 import numpy as np
 from PIL import Image
 
-ARTWORK = Path(__file__).resolve().parents[1] / "rules" / "ale" / "artwork" / "png"
+ROOT = Path(__file__).resolve().parents[1]
+ARTWORK = ROOT / "rules" / "ale" / "artwork" / "png"
 KINDS = ("vapen", "logotype-horizontal", "logotype-stacked")
 TONES = ("colour", "black", "white")
+# Inks a one-colour version is printed in instead of black (or white): recolouring to report.
+OTHER_INKS = {"black": [(0, 84, 166), (200, 16, 46), (0, 122, 61)], "white": [(240, 200, 40)]}
+
+
+@dataclass
+class Version:
+    """One artwork version the cases place: its pixels trimmed to the ink and where its
+    shield lies in them (x, y, w, h)."""
+
+    name: str
+    file: Path
+    layout: str  # vapen | horizontal | stacked
+    tone: str  # colour | black | white
+    shield: tuple[float, float, float, float]
+    pixels: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0, 4), np.uint8))
+
+
+def _trimmed(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
+        art = np.asarray(image.convert("RGBA")).copy()
+    ys, xs = np.nonzero(art[..., 3] > 0)
+    if len(xs) == 0:
+        return art
+    return art[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].copy()
+
+
+def _runs(ink: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of True in a 1-D array, as (start, end)."""
+    runs, start = [], None
+    for k, on in enumerate([*ink.tolist(), False]):
+        if on and start is None:
+            start = k
+        elif not on and start is not None:
+            runs.append((start, k))
+            start = None
+    return runs
+
+
+def measure_shield(art: np.ndarray, layout: str) -> tuple[float, float, float, float]:
+    """Where the shield is in a trimmed version: the whole of a bare vapen, the first block of
+    ink columns of a horizontal logotype, the first block of ink rows of a stacked one (the
+    name is set apart from the shield by a gap of at least 2 % of the file's size)."""
+    h, w = art.shape[:2]
+    if layout == "vapen":
+        return (0.0, 0.0, float(w), float(h))
+    axis = 0 if layout == "horizontal" else 1
+    ink = (art[..., 3] > 32).any(axis=axis)
+    gap = max(2, int(0.02 * len(ink)))
+    blocks = []
+    for start, end in _runs(ink):
+        if blocks and start - blocks[-1][1] < gap:
+            blocks[-1] = (blocks[-1][0], end)
+        else:
+            blocks.append((start, end))
+    start, end = blocks[0]
+    if layout == "horizontal":
+        rows = np.nonzero((art[:, start:end, 3] > 0).any(axis=1))[0]
+        return (float(start), float(rows[0]), float(end - start), float(rows[-1] + 1 - rows[0]))
+    cols = np.nonzero((art[start:end, :, 3] > 0).any(axis=0))[0]
+    return (float(cols[0]), float(start), float(cols[-1] + 1 - cols[0]), float(end - start))
+
+
+def guess(name: str, background: str) -> tuple[str, str]:
+    """Layout and tone from a version's name (as the bundled profile names them, or in
+    Swedish), for rule files that do not say."""
+    lower = name.lower()
+    layout = "vapen"
+    if any(w in lower for w in ("horizontal", "liggande", "horisontell")):
+        layout = "horizontal"
+    elif any(w in lower for w in ("stacked", "staende", "stående", "vertikal")):
+        layout = "stacked"
+    tone = "colour"
+    if any(w in lower for w in ("black", "svart", "mono")):
+        tone = "black"
+    elif any(w in lower for w in ("white", "vit", "negativ")) or background == "dark":
+        tone = "white"
+    return layout, tone
+
+
+def version(name: str, file: Path, layout: str, tone: str) -> Version:
+    art = _trimmed(file)
+    return Version(name, file, layout, tone, measure_shield(art, layout), art)
+
+
+def from_profile(profile: Path) -> list[Version]:
+    """The versions a profile's logo rule lists, in the order the cases take them: by tone,
+    then by layout (the bundled profile's cases are those of the benchmark before --artwork)."""
+    import tomllib
+
+    for rule_file in sorted((profile / "rules").glob("*.toml")):
+        table = tomllib.loads(rule_file.read_text("utf-8"))
+        if table.get("type") == "logo":
+            break
+    else:
+        raise SystemExit(f"{profile}: no logo rule in rules/*.toml")
+    versions = []
+    for entry in table["params"].get("versions", []):
+        layout, tone = guess(entry["name"], entry.get("background", "light"))
+        layout = layout if entry.get("layout", "auto") == "auto" else entry["layout"]
+        tone = tone if entry.get("tone", "auto") == "auto" else entry["tone"]
+        versions.append(version(entry["name"], rule_file.parent / entry["file"], layout, tone))
+    return ordered(versions)
+
+
+def ordered(versions: list[Version]) -> list[Version]:
+    layouts = ("vapen", "horizontal", "stacked")
+    return sorted(versions, key=lambda v: (TONES.index(v.tone), layouts.index(v.layout)))
+
+
+def bundled() -> list[Version]:
+    return from_profile(ROOT / "rules" / "ale")
 
 
 @dataclass
@@ -29,6 +141,10 @@ class Case:
     recolour_delta_e: float = 0.0
     extras: list[str] = field(default_factory=list)
     box: list[int] = field(default_factory=list)  # x0, y0, x1, y1 of the placed logo, pixels
+    tone: str = ""
+    layout: str = ""
+    shield_width: float = 0.0  # the shield's width as placed (stretch included), pixels
+    other_ink: bool = False  # a one-colour version printed in another ink than its own
 
 
 def folded(angle: float) -> float:
@@ -44,11 +160,6 @@ def band_of(angle: float) -> str:
     turned = folded(angle)
     low, high = next(b for b in ANGLE_BANDS if b[0] <= turned < b[1] or b[1] == 180.0)
     return f"{low:.0f}–{high:.0f}°"
-
-
-def _artwork(name: str) -> np.ndarray:
-    with Image.open(ARTWORK / f"{name}-print.png") as image:
-        return np.asarray(image.convert("RGBA")).copy()
 
 
 def background(rng: np.random.Generator, width: int, height: int, dark: bool) -> np.ndarray:
@@ -138,34 +249,52 @@ def composite(canvas: np.ndarray, art: np.ndarray, x: int, y: int) -> None:
     ).astype(np.uint8)
 
 
+def reinked(art: np.ndarray, ink: tuple[int, int, int], tone: str) -> np.ndarray:
+    """A one-colour version printed in `ink`: its ink pixels (dark in a black version, light in
+    a white one) take the ink; anything else (white details) stays."""
+    grey = art[..., :3].mean(axis=2)
+    inked = grey < 128 if tone == "black" else grey >= 128
+    out = art.copy()
+    out[inked, :3] = ink
+    return out
+
+
 def positive(
     rng: np.random.Generator,
     index: int,
     folder: Path,
     size: tuple[int, int],
     angle: float | None = None,
+    versions: list[Version] | None = None,
+    variant: str | None = None,
 ) -> Case:
-    kind, tone = KINDS[index % 3], TONES[(index // 3) % 3]
-    version = f"{kind}-{tone}"
-    art = _artwork(version)
+    versions = versions or _bundled_cache()
+    chosen = versions[index % len(versions)]
+    tone, art = chosen.tone, chosen.pixels
     width, height = size
-    variant = rng.choice(
-        ["clean"] * 10 + ["stretch"] * 4 + ["recolour"] * 2 + ["mirror"] * 2 + ["occlude"]
-    )
+    if variant is None:
+        variant = rng.choice(
+            ["clean"] * 10 + ["stretch"] * 4 + ["recolour"] * 2 + ["mirror"] * 2 + ["occlude"]
+        )
     aspect = float(rng.choice([-1, 1]) * rng.uniform(0.03, 0.40) + 1) if variant == "stretch" else 1
     angle = turn(rng) if angle is None else angle
-    # The bare vapen is drawn symmetric (mirrored, it differs from the artwork by a pixel's edge
+    # A bare vapen is drawn symmetric (mirrored, it differs from the artwork by a pixel's edge
     # along the waves): only a logotype, whose name reads backwards, can be seen mirrored.
-    mirror = variant == "mirror" and kind != "vapen"
-    shield_fraction = art.shape[0] / art.shape[0]  # every layout: the shield is the full height
-    if kind == "logotype-stacked":
-        shield_fraction = 240 / 305.55
+    mirror = variant == "mirror" and chosen.layout != "vapen"
+    shield_fraction = chosen.shield[3] / art.shape[0]
     limit = _height_limit(art.shape[1] / art.shape[0] * aspect, angle, width, height)
     logo_height = int(math.exp(rng.uniform(math.log(24 / shield_fraction), math.log(limit))))
-    case = Case("", True, version, round(logo_height * shield_fraction), aspect, angle, mirror)
+    case = Case("", True, chosen.name, round(logo_height * shield_fraction), aspect, angle, mirror)
+    case.tone, case.layout = tone, chosen.layout
+    case.shield_width = chosen.shield[2] * logo_height / art.shape[0] * aspect
     if variant == "recolour" and tone == "colour":
         art = hue_shift(art, float(rng.choice([-1, 1]) * rng.uniform(40, 120)))
         case.recolour_delta_e = 20.0
+    elif variant == "recolour":  # a one-colour version printed in another ink
+        inks = OTHER_INKS[tone]
+        art = reinked(art, inks[index % len(inks)], tone)
+        case.recolour_delta_e = 20.0
+        case.other_ink = True
     placed = transformed(art, logo_height, aspect, angle, mirror)
     canvas = background(rng, width, height, dark=tone == "white")
     x = int(rng.integers(0, max(1, width - placed.shape[1])))
@@ -177,6 +306,15 @@ def positive(
         canvas[y : y + placed.shape[0], x : x + cover] = canvas[y, max(0, x - 1)]
         case.extras.append("occluded")
     return _save(canvas, rng, folder, f"pos-{index:04d}", case)
+
+
+_BUNDLED: list[Version] = []
+
+
+def _bundled_cache() -> list[Version]:
+    if not _BUNDLED:
+        _BUNDLED.extend(bundled())
+    return _BUNDLED
 
 
 def negative(rng: np.random.Generator, index: int, folder: Path, size: tuple[int, int]) -> Case:
@@ -259,18 +397,55 @@ def _save(
     return case
 
 
-def generate(folder: Path, positives: int, negatives: int, seed: int = 4) -> list[Case]:
+def generate(
+    folder: Path,
+    positives: int,
+    negatives: int,
+    seed: int = 4,
+    versions: list[Version] | None = None,
+) -> list[Case]:
+    """Cases placing `versions` (default: the bundled Ale artwork)."""
     rng = np.random.default_rng(seed)
     sizes = [(800, 600), (640, 480), (1000, 700), (600, 800)]
-    cases = [positive(rng, i, folder, sizes[i % 4]) for i in range(positives)]
+    cases = [positive(rng, i, folder, sizes[i % 4], versions=versions) for i in range(positives)]
     cases += [negative(rng, i, folder, sizes[i % 4]) for i in range(negatives)]
     (folder / "labels.json").write_text(json.dumps([asdict(c) for c in cases], indent=1))
     return cases
 
 
-def two_megapixel(folder: Path, count: int, seed: int = 5, marks: str = "upright") -> list[Path]:
+def recoloured(
+    folder: Path, count: int, seed: int, versions: list[Version] | None = None
+) -> list[Case]:
+    """`count` more positives, every one recoloured: the colour versions with their hues
+    turned, the one-colour ones printed in another ink, in turn (the main cases recolour one
+    in ten, too few to measure with a short run)."""
+    rng = np.random.default_rng(seed + 1)
+    folder = folder / "recoloured"
+    folder.mkdir(exist_ok=True)
+    sizes = [(800, 600), (640, 480), (1000, 700), (600, 800)]
+    versions = versions or _bundled_cache()
+    colour = [k for k, v in enumerate(versions) if v.tone == "colour"]
+    other = [k for k, v in enumerate(versions) if v.tone != "colour"] or colour
+    cases = []
+    for i in range(count):
+        pool = colour if i % 2 == 0 else other
+        index = pool[(i // 2) % len(pool)] + len(versions) * i  # alternately colour, one-colour
+        cases.append(
+            positive(rng, index, folder, sizes[i % 4], versions=versions, variant="recolour")
+        )
+    return cases
+
+
+def two_megapixel(
+    folder: Path,
+    count: int,
+    seed: int = 5,
+    marks: str = "upright",
+    versions: list[Version] | None = None,
+) -> list[Path]:
     """Photo-like 1732×1155 pictures for the speed figures, each with one colour vapen
-    (`marks`: "upright" or "turned" anywhere on the circle) or with none ("none")."""
+    (`marks`: "upright" or "turned" anywhere on the circle) or with none ("none"): the first
+    of `versions`, the colour vapen."""
     rng = np.random.default_rng(seed)
     folder = folder / f"speed-{marks}"  # apart from the accuracy cases, which --keep keeps
     folder.mkdir(exist_ok=True)
@@ -280,6 +455,7 @@ def two_megapixel(folder: Path, count: int, seed: int = 5, marks: str = "upright
             case = negative(rng, index, folder, (1732, 1155))
         else:
             angle = 0.0 if marks == "upright" else float(rng.uniform(40, 320))
-            case = positive(rng, index * 9, folder, (1732, 1155), angle)
+            versions = versions or _bundled_cache()
+            case = positive(rng, index * len(versions), folder, (1732, 1155), angle, versions)
         paths.append(Path(case.file))
     return paths

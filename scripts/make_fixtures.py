@@ -1,4 +1,5 @@
-"""Generate the labelled fixtures in fixtures/: PDFs, Word documents, images and hostile files.
+"""Generate the labelled fixtures in fixtures/: PDFs, Word documents, presentations, images and
+hostile files.
 
     python scripts/make_fixtures.py                  # rewrites fixtures/ and fixtures/manifest.toml
     python scripts/make_fixtures.py --manifest-only  # rewrites fixtures/manifest.toml alone
@@ -6,7 +7,8 @@
 Each fixture is listed in fixtures/manifest.toml with the finding names it must produce and
 must not produce. The output is deterministic (fixed seeds, dates and zip timestamps), except
 the encrypted PDF, whose encryption salt is random by design.
-Needs the Liberation Sans fonts (Debian: fonts-liberation) and the artwork PNGs.
+Needs the Liberation Sans fonts (Debian: fonts-liberation) and the artwork PNGs; the tagged PDF
+made by LibreOffice (scripts/fixture_libreoffice.py) is kept as it is where LibreOffice is missing.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import fixture_libreoffice
 import fixture_office
 import fixture_pdfs
+import fixture_pptx
 import pymupdf
 from fixture_common import FOOTER, ROOT, Fixture, write_manifest
 
@@ -60,7 +64,9 @@ def main(argv: list[str]) -> int:
     fixtures = [
         *fixture_pdfs.make(OUT / "pdf", build),
         *fixture_office.make_word(OUT / "docx", build),
+        *fixture_libreoffice.make(OUT / "pdf", build),  # from the Word letter: after it
         *fixture_office.make_images(OUT / "images", build),
+        *fixture_pptx.make_presentations(OUT / "pptx", build),
     ]
     fixtures += hostile(OUT / "hostile", build)
     write_manifest(fixtures, OUT / "manifest.toml")

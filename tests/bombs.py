@@ -184,6 +184,23 @@ def docx_runs_bomb(path: Path, runs: int = 1_000_000, per_paragraph: int = 1000)
     return path
 
 
+PPTX_TYPES = CONTENT_TYPES.replace("/word/document.xml", "/ppt/presentation.xml").replace(
+    "wordprocessingml.document.main", "presentationml.presentation.main"
+)
+PPTX_RELS = RELS.replace("word/document.xml", "ppt/presentation.xml")
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+
+
+def pptx_zip_bomb(path: Path, megabytes: int = 200) -> Path:
+    """A .pptx whose one slide inflates to `megabytes` MB of spaces, about 1000:1."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as package:
+        package.writestr("[Content_Types].xml", PPTX_TYPES)
+        package.writestr("_rels/.rels", PPTX_RELS)
+        package.writestr("ppt/presentation.xml", f'<p:presentation xmlns:p="{P}"/>')
+        package.writestr("ppt/slides/slide1.xml", b" " * (megabytes * 1024 * 1024))
+    return path
+
+
 ALL = {
     "png-13000.png": png_bomb,
     "png-rgba16-6700.png": lambda p: png_bomb(p, 6700, 6700, colour=6, depth=16),
@@ -194,6 +211,7 @@ ALL = {
     "inflate-1GB.pdf": lambda p: pdf_inflating_bomb(p, 1024),
     "image-13000.pdf": pdf_image_bomb,
     "runs-1M.docx": docx_runs_bomb,
+    "zip-200MB.pptx": pptx_zip_bomb,
 }
 
 

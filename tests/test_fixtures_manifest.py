@@ -25,7 +25,7 @@ from profilecheck.profile.loading import bundled_names, load_profile
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MANIFEST = FIXTURES / "manifest.toml"
-DOCUMENT_FOLDERS = ("pdf", "docx", "images", "hostile")  # every file in them is a fixture
+DOCUMENT_FOLDERS = ("pdf", "docx", "pptx", "images", "hostile")  # every file in them is a fixture
 # Findings the engine itself gives, whatever rules the profile has.
 ENGINE_FINDINGS = {"unreadable-file", "encrypted-file", "unsupported-format", "resource-limit"}
 

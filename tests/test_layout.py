@@ -24,6 +24,7 @@ LAYERS = [
     "suppress",
     "reporters",
     "batch",
+    "web",
     "cli",
 ]
 

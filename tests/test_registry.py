@@ -35,6 +35,7 @@ STABLE_CODES = {
     "L109": "logo-separated",
     "L110": "logo-recombined",
     "L111": "logo-unchecked",
+    "L112": "logo-not-original",
     "C201": "colour-off-palette",
     "C202": "rgb-image-in-print",
     "C203": "spot-colour-unknown",

@@ -72,3 +72,28 @@ def test_text_and_empty_files_are_unknown(tmp_path):
     empty.write_bytes(b"")
     assert sniff(text).format is Format.UNKNOWN
     assert sniff(empty).detail == "empty file"
+
+
+def test_ole2_powerpoint_97_is_ppt(tmp_path):
+    assert sniff(_ole(tmp_path / "old.pptx", "PowerPoint Document")).format is Format.PPT
+
+
+def test_rtf_by_its_header(tmp_path):
+    path = tmp_path / "letter.doc"
+    path.write_bytes(b"{\\rtf1\\ansi Hej}")
+    assert sniff(path).format is Format.RTF
+
+
+@pytest.mark.parametrize(
+    ("mimetype", "expected"),
+    [("application/vnd.oasis.opendocument.text", Format.ODT),
+     ("application/vnd.oasis.opendocument.text-template", Format.ODT),
+     ("application/vnd.oasis.opendocument.presentation", Format.ODP),
+     ("application/vnd.oasis.opendocument.spreadsheet", Format.UNKNOWN)],
+)  # fmt: skip
+def test_opendocument_by_its_mimetype(tmp_path, mimetype, expected):
+    path = tmp_path / "document.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", mimetype)
+        archive.writestr("content.xml", "<office:document-content/>")
+    assert sniff(path).format is expected

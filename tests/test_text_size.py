@@ -95,5 +95,6 @@ def test_rule_file_mistakes_are_named(tmp_path: Path) -> None:
 def test_ale_rule_file_gives_the_minimums_and_both_languages() -> None:
     rule = tomllib.loads(RULE_FILE.read_text(encoding="utf-8"))
     assert rule["type"] == TextSizeRule.name
-    assert rule["params"]["minimum-pt"] == {"pdf": 9.0, "docx": 11.0}
+    assert rule["params"]["minimum-pt"] == {"pdf": 9.0, "docx": 11.0, "pptx": 12.0}
+    assert rule["params"]["ignore-parts"] == ["notes"]  # speaker notes are not shown
     assert set(rule["messages"]["text-too-small"]) == {"sv", "en"}

@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from profilecheck.analyses import tesseract
 from profilecheck.core.model import Box, Document, Page, Part, PlacedImage, TextSpan
+from profilecheck.core.timing import timed
 
 OCR_DPI = 300
 MIN_OCR_WIDTH = 1600  # pixels: small images are scaled up so tesseract sees letters ~30 px tall
 MAX_OCR_PIXELS = 12_000_000
 MIN_CONFIDENCE = 30.0
+MAX_TESSERACT_SIDE = 32767  # pixels: tesseract refuses larger pictures ("Image too large")
 
 
 @dataclass
@@ -129,8 +132,9 @@ def _read_image(image: PlacedImage, settings: OcrSettings, results: OcrResults):
     return _recognise(pixels, settings, results, image.page, image.box, sx, sy)
 
 
-def _image_bytes(pixels: Any) -> bytes:
-    """Greyscale PGM: tesseract reads it from stdin, and unlike PNG it costs nothing to encode."""
+def _image_bytes(pixels: Any) -> bytes | None:
+    """Greyscale PGM: tesseract reads it from stdin, and unlike PNG it costs nothing to encode.
+    None for a picture of one grey level (a blank page), where tesseract finds nothing."""
     from PIL import Image
 
     picture = pixels if isinstance(pixels, Image.Image) else Image.fromarray(pixels)
@@ -138,32 +142,47 @@ def _image_bytes(pixels: Any) -> bytes:
         background = Image.new("RGB", picture.size, (255, 255, 255))
         background.paste(picture, mask=picture.getchannel("A") if "A" in picture.mode else None)
         picture = background
+    grey = picture.convert("L")
+    low, high = grey.getextrema()
+    if low == high and max(grey.size) <= MAX_TESSERACT_SIDE:  # larger: tesseract fails, as ever
+        return None
     buffer = io.BytesIO()
-    picture.convert("L").save(buffer, format="PPM")
+    grey.save(buffer, format="PPM")
     return buffer.getvalue()
 
 
 def _recognise(pixels, settings, results, page_number, origin, sx, sy):
-    command = [tesseract_path(), "stdin", "stdout", "-l", languages(settings.languages), "tsv"]
+    langs = languages(settings.languages)
+    command = [tesseract_path(), "stdin", "stdout", "-l", langs, "tsv"]
+    image = _image_bytes(pixels)
+    if image is None:  # one flat grey: tesseract's answer is no text, so it is not asked
+        return []
     try:
-        done = subprocess.run(
-            command,
-            input=_image_bytes(pixels),
-            capture_output=True,
-            timeout=settings.timeout,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # threads only slow small pages down
-        )
-    except subprocess.TimeoutExpired:
+        with timed("ocr", "tesseract"):
+            # the command's answer from libtesseract in this process (models loaded once);
+            # None where the library cannot be used: then the command itself
+            read = tesseract.recognise(image, langs, settings.timeout, command[0])
+            if read is None:
+                done = subprocess.run(
+                    command,
+                    input=image,
+                    capture_output=True,
+                    timeout=settings.timeout,
+                    env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # threads: slower on small pages
+                )
+                said = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+                read = (done.returncode, done.stdout.decode("utf-8", "replace"), *said)
+    except (subprocess.TimeoutExpired, tesseract.TimedOut):
         results.failures.append(f"page {page_number}: OCR took longer than {settings.timeout} s")
         return None
     except OSError as error:
         results.failures.append(f"page {page_number}: tesseract could not run ({error})")
         return None
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        results.failures.append(f"page {page_number}: tesseract failed ({detail[0]})")
+    if read[0] != 0:
+        detail = read[2] if len(read) > 2 else ""
+        results.failures.append(f"page {page_number}: tesseract failed ({detail})")
         return None
-    return _spans_from_tsv(done.stdout.decode("utf-8", "replace"), page_number, origin, sx, sy)
+    return _spans_from_tsv(read[1], page_number, origin, sx, sy)
 
 
 def _spans_from_tsv(tsv: str, page_number: int, origin: Box, sx: float, sy: float):

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from profilecheck.batch.walk import Entry
-from profilecheck.batch.workers import EngineSpec, ProcessExecutor, ProcessLimits, Task
+from profilecheck.batch.workers import EngineSpec, ProcessExecutor, ProcessLimits, Task, timings_of
+from profilecheck.core import timing
 from profilecheck.core.errors import UsageError
 from profilecheck.core.results import FileResult
 
@@ -36,7 +37,7 @@ def check_files(engine: Any, entries: Sequence[Entry], limits: ProcessLimits) ->
         if entry.problem:
             results[index] = engine.walk_problem(entry.path, *entry.problem)
         else:
-            tasks.append(Task(index, entry.path, entry.explicit))
+            tasks.append(Task(index, entry.path, entry.explicit, timings=timing.enabled()))
     if not (limits.timeout > 0 or limits.max_memory_mb > 0):
         for task in tasks:
             results[task.index] = engine.check_file(task.path, task.explicit)
@@ -47,7 +48,7 @@ def check_files(engine: Any, entries: Sequence[Entry], limits: ProcessLimits) ->
         started = time.perf_counter()
         try:
             for task, result, _cacheable in executor.map(iter(tasks)):
-                done = engine.finish(FileResult.from_dict(result))
+                done = engine.finish(FileResult.from_dict(timings_of(result)))
                 now = time.perf_counter()
                 done.seconds, started = round(now - started, 4), now  # one at a time
                 results[task.index] = done

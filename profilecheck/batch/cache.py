@@ -357,6 +357,25 @@ class CachedFileResult(FileResult):
         self._template = None
         _FINDINGS_SLOT.__set__(self, value)
 
+    @property
+    def judged(self) -> list[Finding]:
+        template = self._template
+        return template.findings if template is not None else self.findings
+
+    def as_dict(self) -> dict[str, Any]:
+        """From the cache's row as it stands while the findings were not touched (no finding
+        objects built for a result that is only written out); as any result's otherwise."""
+        template = self._template
+        row = getattr(template, "row", None)
+        if row is None or (self.format, self.status, self.pages, self.message) != (
+            template.format, template.status, template.pages, template.message,
+        ):  # fmt: skip
+            return FileResult.as_dict(self)
+        out = bind_path(row, self.path)
+        if self.warnings:
+            out["warnings"] = self.warnings
+        return out
+
 
 def rebound_findings(findings: list[Finding], path: str) -> list[Finding]:
     """Path-neutral findings (location path "") bound to `path`; others kept as they are."""

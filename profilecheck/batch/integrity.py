@@ -36,7 +36,14 @@ def payload(key: str, result: dict[str, Any]) -> tuple[bytes, int]:
     return data, zlib.crc32(data)
 
 
-def sound_result(key: str, data: Any, check: Any) -> FileResult | None:
+class StoredResult(FileResult):
+    """A result read back from the cache, with the row it was read from (`row`: what
+    `FileResult.as_dict` gave when it was stored, path-neutral), to be written out as it is."""
+
+    __slots__ = ("row",)
+
+
+def sound_result(key: str, data: Any, check: Any) -> StoredResult | None:
     """The stored result if the row holds up: its checksum, the key it names, its content."""
     try:
         if not isinstance(data, bytes) or zlib.crc32(data) != check:
@@ -44,9 +51,10 @@ def sound_result(key: str, data: Any, check: Any) -> FileResult | None:
         payload = json.loads(data)
         if payload["key"] != key:
             return None
-        result = FileResult.from_dict(payload["result"])
+        result = StoredResult.from_dict(payload["result"])
         if result.path or not all(isinstance(f.message, str) for f in result.findings):
             return None
+        result.row = payload["result"]
         return result
     except Exception:  # JSONDecodeError, KeyError, ValueError, TypeError: damaged
         return None

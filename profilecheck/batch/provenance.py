@@ -67,4 +67,11 @@ def ocr_engine() -> dict[str, object]:
 
 
 def producer() -> dict[str, object]:
-    return {"code": code_digest(), "libraries": library_versions(), "ocr": ocr_engine()}
+    from profilecheck.readers.convert.soffice import identity  # LibreOffice: .doc, .odt, ...
+
+    return {
+        "code": code_digest(),
+        "libraries": library_versions(),
+        "ocr": ocr_engine(),
+        "converter": identity(),
+    }

@@ -41,7 +41,9 @@ from profilecheck.batch.workers import (
     ProcessExecutor,
     ProcessLimits,
     Task,
+    timings_of,
 )
+from profilecheck.core import timing
 from profilecheck.core.files import NotRegularFile
 from profilecheck.core.limits import DEFAULT_LIMITS
 from profilecheck.core.model import Severity, Status
@@ -271,7 +273,7 @@ class _Scan:
 
     def _task(self, index: int) -> Task:
         entry = self.entries[index]
-        return Task(index, entry.path, entry.explicit)
+        return Task(index, entry.path, entry.explicit, timings=timing.enabled())
 
     def _read(self, index: int) -> FileRow | None:
         entry = self.entries[index]
@@ -287,7 +289,12 @@ class _Scan:
 
     def _checked(self, task: Task, result: dict[str, Any], cacheable: bool) -> None:
         entry = self.entries[task.index]
-        file_result = FileResult.from_dict(result)
+        file_result = FileResult.from_dict(timings_of(result))
+        # stored as the report writes it (boxes in mm from the rounded points), so that a
+        # cached result can be written from its row as it stands (CachedFileResult.as_dict)
+        result = file_result.as_dict()
+        if "warnings" in result:  # notes added to this file's result stay out of the row
+            result["warnings"] = list(result["warnings"])
         self.outcome.checked += 1
         if not _unchanged(entry):
             file_result.warnings.append(CHANGED_NOTE)
@@ -374,15 +381,19 @@ def folder_summary(run: RunResult, cwd: str = ".") -> list[dict[str, Any]]:
     from profilecheck.reporters import display_path
 
     folders: dict[str, dict[str, Any]] = {}
+    shown: dict[str, str] = {}  # a folder as found -> as shown: worked out once per folder
     for result in run.files:
-        folder = os.path.dirname(display_path(result.path, cwd)).replace(os.sep, "/") or "."
+        found = os.path.dirname(result.path)
+        folder = shown.get(found)
+        if folder is None:
+            folder = shown[found] = display_path(found, cwd).replace(os.sep, "/") or "."
         row = folders.setdefault(
             folder, {"folder": folder, "files": 0, "error": 0, "warning": 0, "not_checked": 0}
         )
         row["files"] += 1
         if result.status not in (Status.CHECKED, Status.SKIPPED):
             row["not_checked"] += 1
-        for finding in result.findings:
+        for finding in result.judged:
             if not finding.suppressed and finding.severity is not Severity.INFO:
                 row[finding.severity.value] += 1
     worst = [r for r in folders.values() if r["error"] or r["warning"] or r["not_checked"]]

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from profilecheck.core import timing
 from profilecheck.core.errors import is_out_of_memory
 from profilecheck.core.limits import PROCESS, memory_message
 from profilecheck.core.model import Status
@@ -31,6 +32,7 @@ from profilecheck.profile.config import Settings
 from profilecheck.profile.loading import Profile
 
 MAX_START_FAILURES = 3
+TIMINGS = "timings"  # the key of a result's seconds, with --statistics
 DASK_IN_FLIGHT = 2000  # futures submitted ahead of results
 SINGLE_THREADED = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -65,6 +67,9 @@ class Task:
     # A reporters.pictures.Request: make the HTML report's pictures of the file (under the
     # same limits) instead of checking it; the result is {"drawn": ...} (batch/pictures.py).
     draw: Any = None
+    # `--statistics`: time the check and send the seconds back with the result ("timings",
+    # rows of core.timing, taken out again by `timings_of` before anything else reads it)
+    timings: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,23 @@ def check_with(engine: Any, task: Task) -> dict[str, Any]:
         from profilecheck.reporters.pictures import draw
 
         return {"drawn": draw(task.draw)}
+    if not task.timings:
+        return _checked(engine, task)
+    timing.enable()
+    timing.take()  # a forked worker starts with its parent's rows
+    result = _checked(engine, task)
+    result[TIMINGS] = timing.take()
+    return result
+
+
+def timings_of(result: dict[str, Any]) -> dict[str, Any]:
+    """`result` without the seconds a worker sent with it, which are added to this process's."""
+    if TIMINGS in result:
+        timing.merge(result.pop(TIMINGS))
+    return result
+
+
+def _checked(engine: Any, task: Task) -> dict[str, Any]:
     try:
         return engine.check_file(task.path, task.explicit).as_dict()
     except Exception as error:  # the engine should never raise; if it does, one file pays

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from profilecheck.core.printable import printable
 from profilecheck.reporters import FORMATS
 
 LEVELS = ("info", "warning", "error")
+WRITE_BLOCK = 1 << 20
 FORMAT_NAMES = tuple(FORMATS)
 
 SELECTION_OPTIONS = (
@@ -43,7 +44,12 @@ OUTPUT_OPTIONS = (
         help=f"Also write a report to a file; repeatable ({', '.join(FORMAT_NAMES)}).",
     ),
     click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run."),
-    click.option("--statistics", is_flag=True, help="Count findings by name instead of listing."),
+    click.option(
+        "--statistics",
+        is_flag=True,
+        help="Count findings by name instead of listing; on stderr, after the report, the time "
+        "per rule and per shared analysis (render, OCR, parsing, decoding, reading).",
+    ),
     click.option("-q", "--quiet", is_flag=True, help="Print the summary only."),
     click.option("-v", "--verbose", is_flag=True, help="Also show info findings and notes."),
     click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto"),
@@ -110,6 +116,10 @@ def load_engine(o: dict[str, Any]) -> Any:
     from profilecheck.profile.loading import load_profile
 
     parse_reports(o["reports"])  # a bad --report fails before any file is checked
+    if o["statistics"]:
+        from profilecheck.core import timing
+
+        timing.enable()
     settings = _with_overrides(load_settings(o["config"], o["isolated"]), o)
     profile = load_profile(settings.profile, settings.root if settings.source else None)
     engine = Engine(profile, settings)
@@ -173,11 +183,19 @@ def wants_html(o: dict[str, Any]) -> bool:
 Decorate = Callable[[str, str], str]  # (format name, rendered text) -> text to write
 
 
-def write_reports(run: Any, o: dict[str, Any], decorate: Decorate | None = None) -> int:
+def write_reports(
+    run: Any,
+    o: dict[str, Any],
+    decorate: Decorate | None = None,
+    json_extra: tuple[tuple[str, Any], ...] = (),
+) -> int:
     """Write every `--report` and the main report, each on its own: one that cannot be made or
     written is an error line on stderr and exit code 2, and the others are still written.
-    Otherwise the exit code says whether the run failed."""
-    from profilecheck.reporters import Options, render
+    Otherwise the exit code says whether the run failed. Reports are made once and streamed
+    (`reporters.chunks`); `decorate` rewrites a whole text (formats other than JSON), and
+    `json_extra` adds top-level keys to the JSON report. With `--statistics`, the time each
+    rule and shared analysis took follows on stderr."""
+    from profilecheck.reporters import Options, chunks
 
     output: Path | None = o["output"]
     options = Options(
@@ -185,30 +203,41 @@ def write_reports(run: Any, o: dict[str, Any], decorate: Decorate | None = None)
         verbose=bool(o["verbose"]),
         quiet=bool(o["quiet"]),
         statistics=bool(o["statistics"]),
+        json_extra=json_extra,
     )
 
-    def rendered(format_name: str, chosen: Options) -> str:
-        text = render(format_name, run, chosen)
-        return decorate(format_name, text) if decorate else text
+    def rendered(format_name: str, chosen: Options) -> Iterable[str]:
+        pieces = chunks(format_name, run, chosen)
+        if decorate is None or format_name == "json":
+            return pieces
+        return [decorate(format_name, "".join(pieces))]
 
     plain = replace(options, color=False, quiet=False, statistics=False)
     written = [_report(name, path, rendered, plain) for name, path in parse_reports(o["reports"])]
     written.append(_report(str(o["output_format"]), output, rendered, options))
+    if o["statistics"]:
+        from profilecheck.core import timing
+
+        if timing.enabled():
+            sys.stdout.flush()
+            click.echo(timing.table(clean=printable), err=True, nl=False)
     if not all(written):
         return 2
     return 0 if o["exit_zero"] or not run.failed else 1
 
 
 def _report(name: str, path: Path | None, rendered: Callable, options: Any) -> bool:
-    """Make one report and write it to `path` (None: standard output); False if it failed."""
+    """Make one report and stream it to `path` (None: standard output); False if it failed."""
     try:
-        data = _encoded(rendered(name, options))
+        pieces = iter(rendered(name, options))
+        first = _encoded(next(pieces, ""))  # a report that cannot even start writes nothing
         if path is None:
             sys.stdout.flush()
-            sys.stdout.buffer.write(data)
+            _write_all(sys.stdout.buffer, first, pieces)
             sys.stdout.flush()
         else:
-            path.write_bytes(data)
+            with path.open("wb") as handle:
+                _write_all(handle, first, pieces)
         return True
     except OSError as error:
         where = "standard output" if path is None else str(path)
@@ -217,6 +246,19 @@ def _report(name: str, path: Path | None, rendered: Callable, options: Any) -> b
         problem = f"the {name} report could not be made: {type(error).__name__}: {error}"
     click.echo(printable(f"profilecheck: error: {problem}"), err=True)
     return False
+
+
+def _write_all(handle: Any, first: bytes, pieces: Iterator[str]) -> None:
+    """Write in blocks of about a megabyte: few system calls, little held in memory."""
+    block, size = [first], len(first)
+    for piece in pieces:
+        data = _encoded(piece)
+        block.append(data)
+        size += len(data)
+        if size >= WRITE_BLOCK:
+            handle.write(b"".join(block))
+            block, size = [], 0
+    handle.write(b"".join(block))
 
 
 def _encoded(text: str) -> bytes:

@@ -31,6 +31,7 @@ LAZY_COMMANDS = {
     "rules": "profilecheck.cli.rules:rules",
     "explain": "profilecheck.cli.rules:explain",
     "profile": "profilecheck.cli.profile:profile",
+    "serve": "profilecheck.cli.serve:serve",
 }
 
 

@@ -1,9 +1,10 @@
-"""`profilecheck profile show | validate | init`: read, check and start profiles.
+"""`profilecheck profile show | validate | init | artwork`: read, check and start profiles.
 
 profilecheck profile validate                 the configured profile (default: ale)
 profilecheck profile validate path/to/folder  exit 2 when any rule file has an error
 profilecheck profile show alebyggen --format toml
 profilecheck profile init min-profil --extends ale --name min-profil
+profilecheck profile artwork min-profil officiellt/*.svg --name "Ale kommun"
 """
 
 from __future__ import annotations
@@ -47,10 +48,12 @@ def validate(reference: str | None, output_format: str) -> None:
             click.echo(printable(f"{problem.level}: {_problem_text(problem)}"))
         verdict = "invalid" if errors else "valid"
         notes = len(problems) - len(errors)
+        warnings = sum(p.level == "warning" for p in problems)
+        among = f" ({warnings} of them warning(s))" if warnings else ""
         click.echo(
             printable(
                 f"profile {loaded.name} ({' -> '.join(loaded.chain)}): {verdict}, "
-                f"{len(errors)} error(s), {notes} note(s)"
+                f"{len(errors)} error(s), {notes} note(s){among}"
             )
         )
     sys.exit(2 if errors else 0)
@@ -90,6 +93,15 @@ def init(folder: Path, parent: str, name: str | None) -> None:
     click.echo(printable(f"next: profilecheck profile validate {folder}"))
 
 
+def _artwork_command() -> None:
+    from profilecheck.cli.profile_artwork import artwork
+
+    profile.add_command(artwork)
+
+
+_artwork_command()
+
+
 def _run(action: Any) -> Any:
     try:
         return action()
@@ -109,9 +121,19 @@ def _validated(reference: str | None) -> tuple[Profile, list[Problem]]:
         reference = settings.profile
         relative_to = settings.root if settings.source else None
     loaded = load_profile(reference, relative_to)
-    _, problems = compile_rules(loaded)
+    active, problems = compile_rules(loaded)
+    problems += _reviews(active)
     problems = [_blame(loaded, p) for p in problems] + _finding_name_problems(loaded)
     return loaded, _unique(problems)
+
+
+def _reviews(active: list[Any]) -> list[Problem]:
+    """Each rule type's advice on its valid rules (the logo rule judges its artwork)."""
+    problems = []
+    for item in active:
+        for p in item.rule_type.review(item.instance.params, item.rule):
+            problems.append(Problem(str(item.rule.source), p.key, p.message, p.level))
+    return problems
 
 
 def _blame(loaded: Profile, problem: Problem) -> Problem:
@@ -200,6 +222,7 @@ def _validation_json(loaded: Profile, problems: list[Problem]) -> dict[str, Any]
         "valid": errors == 0,
         "errors": errors,
         "notes": len(problems) - errors,
+        "warnings": sum(p.level == "warning" for p in problems),
         "problems": [
             {"level": p.level, "file": p.file, "key": p.key, "message": p.message} for p in problems
         ],

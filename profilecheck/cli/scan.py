@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -93,7 +92,15 @@ def _scan(roots: tuple[str, ...], o: dict[str, Any]) -> int:
         from profilecheck.batch.pictures import add_pictures
 
         add_pictures(run, engine, scan_options)
-    return write_reports(run, o, lambda name, text: _with_folders(name, text, run, o))
+    from profilecheck.batch.scan import folder_summary
+
+    folders = folder_summary(run)
+    return write_reports(
+        run,
+        o,
+        lambda name, text: _with_folders(name, text, folders, o),
+        json_extra=(("folders", folders),),
+    )
 
 
 def _check_roots(roots: tuple[str, ...], o: dict[str, Any]) -> None:
@@ -133,18 +140,11 @@ def _scan_options(o: dict[str, Any], exclude: list[str]) -> Any:
     )
 
 
-def _with_folders(format_name: str, text: str, run: Any, o: dict[str, Any]) -> str:
-    """Scan reports add the worst folders: a JSON key, a table before the text report."""
-    from profilecheck.batch.scan import folder_summary
-
-    if format_name == "json":
-        from profilecheck.reporters.json import dumps
-
-        document = json.loads(text)
-        document["folders"] = folder_summary(run)
-        return dumps(document)
+def _with_folders(format_name: str, text: str, folders: list, o: dict[str, Any]) -> str:
+    """Scan reports add the worst folders: a table before the text report (and a JSON key,
+    `json_extra`, written with the rest of the JSON report)."""
     if format_name == "text" and not o["quiet"] and o["top_folders"]:
-        return _worst_folders(folder_summary(run)[: o["top_folders"]]) + text
+        return _worst_folders(folders[: o["top_folders"]]) + text
     return text
 
 

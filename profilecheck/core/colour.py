@@ -279,13 +279,24 @@ def _flat_mask(pixels: object, step: int) -> object:
     import numpy as np
 
     flat = np.ones(pixels.shape[:2], dtype=bool)  # type: ignore[attr-defined]
-    across = np.abs(np.diff(pixels, axis=1)).max(axis=2) < step
-    down = np.abs(np.diff(pixels, axis=0)).max(axis=2) < step
+    across, down = _close(np.diff(pixels, axis=1), step), _close(np.diff(pixels, axis=0), step)
     flat[:, 1:] &= across
     flat[:, :-1] &= across
     flat[1:, :] &= down
     flat[:-1, :] &= down
     return flat
+
+
+def _close(differences: object, step: int) -> object:
+    """Where every channel differs by less than `step` (`abs(d).max(axis=2) < step`, channel by
+    channel: numpy reduces a short last axis slowly)."""
+    import numpy as np
+
+    magnitude = np.abs(differences)
+    close = magnitude[..., 0] < step  # type: ignore[index]
+    for channel in range(1, magnitude.shape[-1]):  # type: ignore[attr-defined]
+        close &= magnitude[..., channel] < step  # type: ignore[index]
+    return close
 
 
 def _clusters(flat_pixels: object, merge_distance: float = 14.0, max_bins: int = 512) -> list:
@@ -298,8 +309,11 @@ def _clusters(flat_pixels: object, merge_distance: float = 14.0, max_bins: int =
     bins = (flat_pixels >> 3).astype(np.int32)  # type: ignore[operator]
     keys = bins[:, 0] * 1024 + bins[:, 1] * 32 + bins[:, 2]
     unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    sums = np.zeros((len(unique), 3))
-    np.add.at(sums, inverse, flat_pixels)
+    # per bin and channel: sums of whole numbers, exact in float64 whatever the order of adding
+    sums = np.stack(
+        [np.bincount(inverse, flat_pixels[:, c], len(unique)) for c in range(3)],  # type: ignore[index]
+        axis=1,
+    )
     clusters: list[list] = []  # [seed mean, sum rgb, count, spread]; seeds do not drift, so a
     for index in np.argsort(counts)[::-1][:max_bins]:  # gradient cannot chain into one colour
         mean = sums[index] / counts[index]

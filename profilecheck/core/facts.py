@@ -2,8 +2,9 @@
 readers, which fill them, and rules, which only read them.
 
 `Metadata` (in `model`) holds one of these per format: `ImageInfo` for an image file,
-`WordInfo` for a Word package, `StructureTree` for a PDF. A fact the format does not have is
-`None` there, never a guess. Nothing here imports the rest of the model.
+`WordInfo` for a Word package, `PresentationInfo` for a PowerPoint one, `StructureTree` for a
+PDF. A fact the format does not have is `None` there, never a guess. Nothing here imports the
+rest of the model.
 """
 
 from __future__ import annotations
@@ -35,6 +36,18 @@ class WordInfo:
     sections: int = 1
     macros: bool = False  # the package holds a VBA project
     page_colour: str | None = None  # "#RRGGBB" of w:background (Design > Page Color), if set
+
+
+@dataclass(frozen=True, slots=True)
+class PresentationInfo:
+    """What a PowerPoint package says about itself, beside its slides (one page each)."""
+
+    slides: int = 0
+    hidden: tuple[int, ...] = ()  # slides hidden in a slide show (included, page numbers)
+    notes: tuple[int, ...] = ()  # slides with speaker notes (their text is `Part.NOTES`)
+    core_language: str | None = None  # dc:language of the core properties
+    macros: bool = False  # the package holds a VBA project (.pptm)
+    kind: str = "presentation"  # "presentation", "template", "slide show"
 
 
 @dataclass(frozen=True, slots=True)

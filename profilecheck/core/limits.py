@@ -21,7 +21,7 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    max_pages: int = 2000  # PDF pages read; the rest of a longer PDF is left out (F004)
+    max_pages: int = 2000  # PDF pages (slides) read; the rest of a longer file is left out (F004)
     # Images: refused beyond this before any decoding (a decompression bomb) ...
     max_image_pixels: int = 180_000_000
     max_image_side: int = 65_535  # ... or wider or taller than this (JPEG's own maximum)
@@ -44,6 +44,15 @@ class Limits:
     max_colour_stream: int = 8 * MB  # content parsed in Python for declared colours ...
     max_colour_operators: int = 300_000  # ... beyond either, colours are read as sRGB
     max_warnings: int = 50  # library warnings kept per file; some files emit gigabytes
+    # LibreOffice converting a .doc, .rtf, .odt, .ppt or .odp (readers/convert/): one at a time
+    # per worker, in its own process group, killed with the whole group past this many seconds
+    # (or past `conversion_share` of the per-file --timeout, if that comes first, so that the
+    # worker itself stops it and says why), with at most this much address space per process
+    # (or the per-file --max-memory, if lower), and refused if its output is larger than this.
+    conversion_timeout: float = 60.0
+    conversion_share: float = 0.8
+    conversion_memory_mb: int = 2048
+    max_converted_bytes: int = 512 * MB
 
 
 DEFAULT_LIMITS = Limits()

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from profilecheck.core.facts import ImageInfo, StructureTree, WordInfo
+from profilecheck.core.facts import ImageInfo, PresentationInfo, StructureTree, WordInfo
+from profilecheck.core.timing import page_work, timed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,8 +26,14 @@ MM_PER_PT = 25.4 / 72
 class Format(enum.StrEnum):
     PDF = "pdf"
     DOCX = "docx"
+    PPTX = "pptx"
     IMAGE = "image"
     LEGACY_DOC = "doc"
+    # read through a LibreOffice conversion (readers/convert/) to .docx or .pptx
+    RTF = "rtf"
+    ODT = "odt"
+    PPT = "ppt"
+    ODP = "odp"
     OLE_ENCRYPTED = "ole-encrypted"
     UNKNOWN = "unknown"
 
@@ -59,6 +66,7 @@ class Part(enum.StrEnum):
     TABLE = "table"
     TEXT_BOX = "text-box"
     FOOTNOTE = "footnote"
+    NOTES = "notes"  # a slide's speaker notes: text, but not laid out on the slide
     IMAGE = "image"
     DOCUMENT = "document"
 
@@ -253,9 +261,10 @@ class PlacedImage:
         if self._pixels is None:
             if self._loader is None:
                 raise LookupError(f"no pixels available for image {self.name!r}")
-            if not keep:
-                return self._loader()
-            self._pixels = self._loader()
+            with timed("decode", "image"):
+                if not keep:
+                    return self._loader()
+                self._pixels = self._loader()
         return self._pixels
 
 
@@ -292,6 +301,7 @@ class Metadata:
     # What only one format has; None for the others (see `facts`).
     image: ImageInfo | None = None
     word: WordInfo | None = None
+    presentation: PresentationInfo | None = None
     structure: StructureTree | None = None  # PDF: the tags, walked on first use
 
 
@@ -311,7 +321,8 @@ class Page:
 
     def _cached(self, key: str, load: Callable[[], Any]) -> Any:
         if key not in self._cache:
-            self._cache[key] = load()
+            with page_work(key):
+                self._cache[key] = load()
         return self._cache[key]
 
     @property
@@ -367,12 +378,16 @@ class Document:
     # Text not on a page (Word: headers and footers shown once, text boxes, ...) is still on
     # pages for Word, where page 1 stands for the whole flowing document.
     analyses: dict[str, Any] = field(default_factory=dict, repr=False)
+    # How the file was read when not natively, by language ({"sv": ..., "en": ...}): a
+    # LibreOffice conversion (readers/convert/). Every finding on the file says so.
+    source: dict[str, str] = field(default_factory=dict)
     _close: Callable[[], None] | None = field(default=None, repr=False)
 
     def analysis(self, name: str, compute: Callable[[Document], Any]) -> Any:
         """Shared per-document work: computed by the first rule that asks, reused by the rest."""
         if name not in self.analyses:
-            self.analyses[name] = compute(self)
+            with timed("analysis", name):
+                self.analyses[name] = compute(self)
         return self.analyses[name]
 
     def spans(self) -> Iterator[TextSpan]:
@@ -389,8 +404,9 @@ class Document:
 
     @property
     def paginated(self) -> bool:
-        """Word documents flow: their page geometry is the section's, not a laid-out page."""
-        return self.format in (Format.PDF, Format.IMAGE)
+        """Word documents flow: their page geometry is the section's, not a laid-out page
+        (slides are laid out: one page each)."""
+        return self.format in (Format.PDF, Format.IMAGE, Format.PPTX)
 
     def close(self) -> None:
         if self._close is not None:

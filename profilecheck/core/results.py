@@ -158,11 +158,17 @@ class FileResult:
         )
 
     @property
+    def judged(self) -> list[Finding]:
+        """The findings as counts, scores and verdicts read them (name, severity, suppressed):
+        a cached result answers from its shared template, without binding each to its path."""
+        return self.findings
+
+    @property
     def not_checked(self) -> bool:
         """The file could not be (fully) checked: unreadable, encrypted, timed out, or a limit
         or a crashed rule stopped part of the check, or part of it could not be read."""
         return self.status in NOT_CHECKED or any(
-            f.name in NOT_CHECKED_FINDINGS for f in self.findings
+            f.name in NOT_CHECKED_FINDINGS for f in self.judged
         )
 
     @property
@@ -172,12 +178,12 @@ class FileResult:
         says why (they stay in the report, marked suppressed)."""
         if not self.not_checked:
             return False
-        why = [f for f in self.findings if f.name in NOT_CHECKED_FINDINGS]
+        why = [f for f in self.judged if f.name in NOT_CHECKED_FINDINGS]
         return not why or any(not f.suppressed for f in why)
 
     @property
     def worst(self) -> Severity | None:
-        active = [f.severity for f in self.findings if not f.suppressed]
+        active = [f.severity for f in self.judged if not f.suppressed]
         return max(active, key=lambda s: s.rank, default=None)
 
 
@@ -210,7 +216,10 @@ class RunResult:
     def failed(self) -> bool:
         """A finding at or above the fail level, or a file that could not be (fully) checked."""
         return any(result.fails_closed for result in self.files) or any(
-            f.severity.rank >= self.fail_on.rank for f in self.findings() if not f.suppressed
+            f.severity.rank >= self.fail_on.rank
+            for result in self.files
+            for f in result.judged
+            if not f.suppressed
         )
 
     @property
@@ -225,7 +234,7 @@ class RunResult:
         severities = {s.value: 0 for s in Severity}
         rules: dict[str, int] = {}
         suppressed = 0
-        for finding in self.findings():
+        for finding in (f for result in self.files for f in result.judged):
             if finding.suppressed:
                 suppressed += 1
                 continue

@@ -21,6 +21,7 @@ from profilecheck.core.files import NotRegularFile
 from profilecheck.core.limits import DEFAULT_LIMITS, Limits, memory_message
 from profilecheck.core.model import Document, Format, Severity, Status
 from profilecheck.core.results import FileResult, Finding, Location, RunResult
+from profilecheck.core.timing import timed
 from profilecheck.engine import registry
 from profilecheck.engine.ruletype import Report, RuleType, rule_severity
 from profilecheck.profile.config import Settings
@@ -45,6 +46,11 @@ class ActiveRule:
     instance: RuleType
     emits: tuple[str, ...]
 
+    @property
+    def timing_name(self) -> str:
+        """How `--statistics` names the rule: its label and its rule type."""
+        return f"{self.rule.label} ({self.rule.type})"
+
 
 def compile_rules(profile: Profile) -> tuple[list[ActiveRule], list[Problem]]:
     """Instantiate every enabled rule; problems name the file and key of each mistake."""
@@ -67,8 +73,8 @@ def compile_rules(profile: Profile) -> tuple[list[ActiveRule], list[Problem]]:
         params, param_problems = parse_params(rule_type.Params, rule.params)
         if not param_problems:
             param_problems = rule_type.validate(params, rule)
-        problems += [Problem(where, p.key, p.message) for p in param_problems]
-        if param_problems or not rule.enabled:
+        problems += [Problem(where, p.key, p.message, p.level) for p in param_problems]
+        if any(p.level == "error" for p in param_problems) or not rule.enabled:
             continue
         instance = rule_type(rule, params)
         active.append(ActiveRule(rule, rule_type, instance, instance.emitted()))
@@ -110,7 +116,8 @@ class Engine:
         started = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            result = self._check(path, explicit)
+            with timed("file", "check"):
+                result = self._check(path, explicit)
         result.warnings += [str(w.message) for w in caught][: self.limits.max_warnings]
         result.seconds = round(time.perf_counter() - started, 4)
         return self.finish(result)
@@ -150,7 +157,8 @@ class Engine:
             message = f"not a document ({sniffed.detail})"
             return FileResult(path=path, format=fmt, status=Status.SKIPPED, message=message)
         try:
-            document = read_document(path, sniffed, self.limits)
+            with timed("read", fmt):
+                document = read_document(path, sniffed, self.limits)
         except ReadError as error:
             return file_problem(path, fmt, error.status, error.finding, error.message)
         except NotRegularFile as error:  # swapped for a FIFO or a device since it was sniffed
@@ -166,6 +174,9 @@ class Engine:
             findings = self._run_rules(document)
             # what the reader left unread (a limit, damage), also while the rules ran
             findings += [_finding(path, *unread) for unread in _by_pages(document.unread)]
+            if document.source:  # read through a conversion: every finding says so
+                note = document.source.get(self.lang) or next(iter(document.source.values()))
+                findings = [replace(f, message=f"{f.message} ({note})") for f in findings]
             return FileResult(
                 path=path,
                 format=fmt,
@@ -185,10 +196,14 @@ class Engine:
 
     def _run_rules(self, document: Document) -> list[Finding]:
         findings: list[Finding] = []
+        ignores = self.settings.ignored_for(document.path)
         for active in self.rules:
-            report = Report(active.rule, active.rule_type, document, self.lang)
+            # the rule is told which of its findings are kept, and may skip the work of the rest
+            selected = frozenset(name for name in active.emits if self.selected(name, ignores))
+            report = Report(active.rule, active.rule_type, document, self.lang, selected)
             try:
-                active.instance.check(document, report)
+                with timed("rule", active.timing_name):
+                    active.instance.check(document, report)
             except ReadError as error:  # e.g. an embedded image that is a decompression bomb
                 name = error.finding if error.finding in codes.CATALOGUE else "rule-failed"
                 findings.append(_finding(document.path, name, error.message, active.rule.label))

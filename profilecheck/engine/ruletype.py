@@ -60,6 +60,12 @@ class RuleType:
         """Checks beyond types (files exist, colours parse); runs in `profile validate`."""
         return []
 
+    @classmethod
+    def review(cls, params: Any, rule: Rule) -> list[ParamProblem]:
+        """Advice on a valid rule, only in `profile validate` (never when checking): warnings
+        and notes (`ParamProblem.level`), e.g. artwork that will be hard to detect."""
+        return []
+
     def emitted(self) -> tuple[str, ...]:
         """The finding names this rule can emit (text rules name theirs in the rule file)."""
         return self.emits
@@ -74,14 +80,32 @@ class _Blank(dict):
 
 
 class Report:
-    """Collects the findings of one rule on one document, filling in code, severity and text."""
+    """Collects the findings of one rule on one document, filling in code, severity and text.
 
-    def __init__(self, rule: Rule, rule_type: type[RuleType], document: Document, lang: str):
+    `selected` names the rule's findings that the run keeps (`--select`, `--ignore`, per-file
+    ignores); None keeps them all. A rule asks `report.wants(...)` before work whose only use is
+    findings nobody asked for (a render for contrast, a walk of the structure tree), and skips
+    it. Findings that are not selected may still be reported: the engine drops them.
+    """
+
+    def __init__(
+        self,
+        rule: Rule,
+        rule_type: type[RuleType],
+        document: Document,
+        lang: str,
+        selected: frozenset[str] | None = None,
+    ):
         self.rule = rule
         self.rule_type = rule_type
         self.document = document
         self.lang = lang
+        self.selected = selected
         self.findings: list[Finding] = []
+
+    def wants(self, *names: str) -> bool:
+        """Whether any of the findings `names` is kept by the run's selection."""
+        return self.selected is None or any(name in self.selected for name in names)
 
     def __call__(
         self,

@@ -41,7 +41,7 @@ class Problem:
     file: str
     key: str
     message: str
-    level: str = "error"  # "error" makes the profile invalid; "note" does not
+    level: str = "error"  # "error" makes the profile invalid; "warning" and "note" do not
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.key}" if self.key else self.file

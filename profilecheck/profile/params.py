@@ -18,6 +18,7 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 class ParamProblem:
     key: str
     message: str
+    level: str = "error"  # "error" makes the profile invalid; "warning" and "note" do not
 
 
 def parse_params(cls: type, table: Any, prefix: str = "params") -> tuple[Any, list[ParamProblem]]:

@@ -1,7 +1,7 @@
 """Readers: a path in, a `Document` out, or a `ReadError` that says why not.
 
 Each reader is imported only when a file of its format turns up, so checking a Word file never
-loads PyMuPDF and checking a PDF never loads python-docx.
+loads PyMuPDF or the PowerPoint reader, and checking a PDF never loads python-docx.
 """
 
 from __future__ import annotations
@@ -23,10 +23,18 @@ def read_document(path: str, sniffed: Sniffed, limits: Limits = DEFAULT_LIMITS) 
         from profilecheck.readers.word.reader import read_docx
 
         return read_docx(path, limits)
+    if sniffed.format is Format.PPTX:
+        from profilecheck.readers.pptx.reader import read_pptx
+
+        return read_pptx(path, limits)
     if sniffed.format is Format.IMAGE:
         from profilecheck.readers.image import read_image
 
         return read_image(path, limits)
+    if sniffed.format in (Format.LEGACY_DOC, Format.RTF, Format.ODT, Format.PPT, Format.ODP):
+        from profilecheck.readers.convert import read_converted
+
+        return read_converted(path, sniffed, limits, read_document)
     raise _not_readable(sniffed)
 
 
@@ -38,14 +46,8 @@ def _not_readable(sniffed: Sniffed) -> ReadError:
             "the Word document is password-protected (encrypted Office file), so it cannot be "
             "checked; remove the password and check it again",
         )
-    if sniffed.format is Format.LEGACY_DOC:
-        return ReadError(
-            Status.UNSUPPORTED,
-            "unsupported-format",
-            "legacy Word 97-2003 document (.doc); save it as .docx and check it again",
-        )
     return ReadError(
         Status.UNSUPPORTED,
         "unsupported-format",
-        f"{sniffed.detail}: not a PDF, Word (.docx) or image file",
+        f"{sniffed.detail}: not a PDF, Word (.docx), PowerPoint (.pptx) or image file",
     )

@@ -20,6 +20,7 @@ from PIL import Image, ImageOps
 from profilecheck.core.errors import ReadError, is_out_of_memory
 from profilecheck.core.limits import DEFAULT_LIMITS, Limits, hit
 from profilecheck.core.model import Status
+from profilecheck.core.timing import timed
 
 # Pillow's own bomb check stays as a backstop for anything opened elsewhere; ours, below, comes
 # first and names our limit (Pillow's error would quote twice it).
@@ -88,6 +89,11 @@ def reduced_note(name: str, width: int, height: int, limits: Limits = DEFAULT_LI
 
 def decode(image: Image.Image, limits: Limits = DEFAULT_LIMITS) -> Image.Image:
     """The opened `image` decoded in RGB or RGBA, at `reduced_size` (see the module)."""
+    with timed("decode", "image"):
+        return _decoded(image, limits)
+
+
+def _decoded(image: Image.Image, limits: Limits) -> Image.Image:
     target = reduced_size(image.width, image.height, limits)
     try:
         if target != image.size:
@@ -153,5 +159,5 @@ def image_from_pixmap(pix: Any) -> Image.Image:
 
         pix = pymupdf.Pixmap(pymupdf.csRGB, pix)
     mode = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}[pix.n]
-    image = Image.frombytes(mode, (pix.width, pix.height), pix.samples)
+    image = Image.frombytes(mode, (pix.width, pix.height), pix.samples_mv)  # no extra copy
     return image if mode in ("RGB", "RGBA") else image.convert("RGBA" if pix.alpha else "RGB")

@@ -23,13 +23,17 @@ IMAGE_MAGICS: tuple[tuple[bytes, str], ...] = (
 )
 # What other common files are, so the message can say so.
 OTHER_MAGICS: tuple[tuple[bytes, str], ...] = (
-    (b"{\\rtf", "RTF document"),
     (b"BM", "BMP image"),
     (b"\x00\x00\x00\x0cjP  ", "JPEG 2000 image"),
     (b"8BPS", "Photoshop document"),
     (b"%!PS", "PostScript file"),
 )
 HEAD_BYTES = 8192
+ODF_MIMETYPE_BYTES = 100
+ODF_KINDS = {
+    "application/vnd.oasis.opendocument.text": Format.ODT,
+    "application/vnd.oasis.opendocument.presentation": Format.ODP,
+}
 # A PDF whose header is damaged or missing still has its object syntax; PDF readers repair it.
 PDF_SYNTAX = re.compile(rb"\d+\s+\d+\s+obj\b|trailer\s*<<|%PDF-")
 
@@ -60,6 +64,8 @@ def _sniff(head: bytes, handle: BinaryIO) -> Sniffed:
         return _sniff_zip(handle)
     if head.startswith(OLE2_MAGIC):
         return _sniff_ole2(handle)
+    if head.startswith(b"{\\rtf"):
+        return Sniffed(Format.RTF, "RTF document (.rtf)")
     for magic, name in OTHER_MAGICS:
         if head.startswith(magic):
             return Sniffed(Format.UNKNOWN, name)
@@ -81,6 +87,10 @@ def _sniff_zip(handle: BinaryIO) -> Sniffed:
         return Sniffed(Format.DOCX, f"damaged zip ({type(error).__name__}: {error})")
     if kind == "docx":
         return Sniffed(Format.DOCX, "docx")
+    if kind == "OpenDocument file":
+        return _sniff_odf(handle)
+    if kind == "pptx":  # .pptx, .potx, .ppsx, .pptm: the main part's content type tells
+        return Sniffed(Format.PPTX, "pptx")
     return Sniffed(Format.UNKNOWN, kind)
 
 
@@ -92,7 +102,27 @@ def _sniff_ole2(handle: BinaryIO) -> Sniffed:
         return Sniffed(Format.OLE_ENCRYPTED, "encrypted Office document")
     if _utf16(b"WordDocument") in data:
         return Sniffed(Format.LEGACY_DOC, "Word 97-2003 document (.doc)")
+    if _utf16(b"PowerPoint Document") in data:
+        return Sniffed(Format.PPT, "PowerPoint 97-2003 presentation (.ppt)")
     return Sniffed(Format.UNKNOWN, "legacy Office (OLE2) file")
+
+
+def _sniff_odf(handle: BinaryIO) -> Sniffed:
+    """An OpenDocument package names its kind in its first member, `mimetype`."""
+    import zipfile
+
+    handle.seek(0)
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            info = archive.getinfo("mimetype")
+            with archive.open(info) as member:
+                mimetype = member.read(ODF_MIMETYPE_BYTES).decode("ascii", "replace").strip()
+    except Exception:  # no mimetype, damaged: what package_kind said
+        return Sniffed(Format.UNKNOWN, "OpenDocument file")
+    for prefix, fmt in ODF_KINDS.items():
+        if mimetype.startswith(prefix):  # also the templates: ...text-template
+            return Sniffed(fmt, f"OpenDocument {prefix.rsplit('.', 1)[1]} (.{fmt.value})")
+    return Sniffed(Format.UNKNOWN, f"OpenDocument file ({mimetype[:80]})")
 
 
 def _utf16(name: bytes) -> bytes:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from profilecheck.core.results import RunResult
 
@@ -24,11 +26,21 @@ class Options:
     quiet: bool = False  # text: the summary line only
     statistics: bool = False  # text: a count per finding instead of the findings
     cwd: str = "."  # paths are shown relative to this
+    # json: top-level keys a command adds after the summary (scan: the worst folders)
+    json_extra: tuple[tuple[str, Any], ...] = ()
 
 
 def render(format_name: str, run: RunResult, options: Options) -> str:
+    return "".join(chunks(format_name, run, options))
+
+
+def chunks(format_name: str, run: RunResult, options: Options) -> Iterable[str]:
+    """The report as pieces to write one after the other: a reporter with `chunks` streams
+    (JSON: one piece per file), the others give their whole text as one."""
     module = importlib.import_module(FORMATS[format_name])
-    return module.render(run, options)
+    if hasattr(module, "chunks"):
+        return module.chunks(run, options)
+    return [module.render(run, options)]
 
 
 def display_path(path: str, cwd: str) -> str:

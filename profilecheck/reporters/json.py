@@ -10,6 +10,7 @@ print on a terminal.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from profilecheck.core.printable import has_undecodable, name_bytes, safe_json
@@ -20,7 +21,13 @@ FORMAT_VERSION = 1
 
 
 def render(run: RunResult, options: Options) -> str:
-    document = {
+    return "".join(chunks(run, options))
+
+
+def chunks(run: RunResult, options: Options) -> Iterator[str]:
+    """The report in pieces, written as they come: one line per top-level key and one per
+    file, each made by the C encoder (`indent` would run Python's pure-Python encoder)."""
+    head = {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "profilecheck", "version": run.tool_version},
         "profile": {
@@ -30,10 +37,16 @@ def render(run: RunResult, options: Options) -> str:
         },
         "language": run.lang,
         "fail_on": run.fail_on.value,
-        "files": [file_entry(result) for result in run.files],
-        "summary": run.summary(),
     }
-    return dumps(document)
+    yield "{\n" + "".join(f"  {_key(k)}: {_compact(v)},\n" for k, v in head.items())
+    yield '  "files": ['
+    separator = "\n    "
+    for result in run.files:
+        yield separator + _compact(file_entry(result))
+        separator = ",\n    "
+    yield "\n  ]" if run.files else "]"
+    tail = {"summary": run.summary(), **dict(options.json_extra)}
+    yield "".join(f",\n  {_key(k)}: {_compact(v)}" for k, v in tail.items()) + "\n}\n"
 
 
 def file_entry(result: FileResult) -> dict[str, Any]:
@@ -46,3 +59,15 @@ def file_entry(result: FileResult) -> dict[str, Any]:
 def dumps(document: Any) -> str:
     """The report's JSON text: valid UTF-8 (lone surrogates as U+FFFD), terminal-safe."""
     return safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # separators ", " and ": ", in C
+
+
+def _compact(value: Any) -> str:
+    """One value on one line, valid UTF-8 and terminal-safe like `dumps`."""
+    return safe_json(_ENCODE(value))
+
+
+def _key(name: str) -> str:
+    return safe_json(_ENCODE(name))

@@ -22,6 +22,7 @@ import gzip
 import hashlib
 import json
 import os
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -86,8 +87,23 @@ def _document(
             }
         },
     }
-    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [sarif_run]}
-    return safe_json(json.dumps(document, ensure_ascii=False, indent=1)) + "\n"
+    return _layout({"$schema": SCHEMA, "version": "2.1.0", "runs": [sarif_run]})
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # in C, unlike json.dumps(indent=...)
+
+
+def _layout(document: dict[str, Any]) -> str:
+    """The document's JSON with each result on a line of its own: readable, and made by the
+    C encoder. Valid UTF-8 and terminal-safe (`safe_json`)."""
+    sarif_run = document["runs"][0]
+    head = {key: value for key, value in document.items() if key != "runs"}
+    fields = [f"{_ENCODE(k)}: {_ENCODE(v)}" for k, v in sarif_run.items() if k != "results"]
+    at = list(sarif_run).index("results")
+    results = ",\n".join(_ENCODE(result) for result in sarif_run["results"])
+    fields.insert(at, '"results": [' + (f"\n{results}\n" if results else "") + "]")
+    text = _ENCODE(head)[:-1] + ', "runs": [{\n' + ",\n".join(fields) + "\n}]}\n"
+    return safe_json(text)
 
 
 def _rule(help: RuleHelp) -> dict[str, Any]:
@@ -151,7 +167,7 @@ def _location(finding: Finding, options: Options) -> dict[str, Any]:
 
 
 def _artifact(path: str, options: Options) -> dict[str, str]:
-    shown = display_path(path, options.cwd)
+    shown = _shown(path, options.cwd, os.getcwd())
     if os.path.isabs(shown):
         return {"uri": "file://" + _quote(shown.replace(os.sep, "/"))}
     return {"uri": _quote(shown.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
@@ -167,10 +183,17 @@ def _quote(path: str) -> str:
     return quote(name_bytes(path))
 
 
+@lru_cache(maxsize=4096)
+def _shown(path: str, cwd: str, where: str) -> str:
+    """`display_path`, worked out once per file of a report rather than twice per finding
+    (`where`, the working directory, is part of the key: `cwd` may be relative to it)."""
+    return display_path(path, cwd)
+
+
 def _fingerprint_basis(finding: Finding, options: Options) -> str:
     location = finding.location
     box = location.box
     rounded = [round(v / BOX_GRID_PT) for v in box.as_list()] if box else []
     part = location.part.value if location.part else ""
-    path = display_path(location.path, options.cwd).replace(os.sep, "/")
+    path = _shown(location.path, options.cwd, os.getcwd()).replace(os.sep, "/")
     return f"{finding.code}|{path}|{location.page or 0}|{part}|{rounded}"

@@ -53,6 +53,7 @@ from profilecheck.checks.accessibility.contrast import (
     Unmeasured,
     is_large_text,
     page_contrasts,
+    slide_contrasts,
     to_hex,
     word_contrast,
 )
@@ -148,13 +149,14 @@ class AccessibilityRule(RuleType):
         return problems
 
     def check(self, document: Document, report: Report) -> None:
-        if document.format not in (Format.PDF, Format.DOCX) or self.exempt(document):
+        if document.format not in (Format.PDF, Format.DOCX, Format.PPTX) or self.exempt(document):
             return
         if document.format is Format.PDF:
             self.check_pdf(document, report)
         else:
             self.check_word(document, report)
-        self.check_contrast(document, report)
+        if report.wants("text-contrast-low", "accessibility-unchecked"):  # renders pages
+            self.check_contrast(document, report)
 
     def exempt(self, document: Document) -> bool:
         limit = _date(self.params.exempt_before)
@@ -176,9 +178,11 @@ class AccessibilityRule(RuleType):
             report("title-missing", part=Part.DOCUMENT, reason=reason("no-title", report))
         elif self.params.require_display_title and not metadata.display_title:
             report("title-missing", part=Part.DOCUMENT, reason=reason("not-displayed", report))
-        if metadata.tagged and metadata.structure is not None:
+        wants_tree = report.wants("image-alt-missing", "accessibility-unchecked")
+        if metadata.tagged and metadata.structure is not None and wants_tree:
             self.check_tree(metadata.structure, report)
-        scanned = [p.number for p in document.pages if self.is_scan(p)]
+        wants_scans = report.wants("scanned-without-text")
+        scanned = [p.number for p in document.pages if wants_scans and self.is_scan(p)]
         if scanned:
             report(
                 "scanned-without-text",
@@ -225,7 +229,7 @@ class AccessibilityRule(RuleType):
                 report("image-alt-missing", part=image.part, image=image.name or "image")
         from profilecheck.checks.accessibility.headings import fake_headings  # Word only
 
-        count = fake_headings(document)
+        count = fake_headings(document) if report.wants("headings-not-marked") else 0
         if count > 0:
             report("headings-not-marked", part=Part.DOCUMENT, count=count)
 
@@ -259,6 +263,8 @@ class AccessibilityRule(RuleType):
             _unmeasured([item for item in unmeasured if item.why == why], report)
 
     def measure(self, document: Document) -> list[PageContrasts]:
+        if document.format is Format.PPTX:  # what is behind the text, as the reader says
+            return [slide_contrasts(page) for page in document.pages]
         if document.format is not Format.PDF:
             paper = _paper(document)
             spans = document.spans()

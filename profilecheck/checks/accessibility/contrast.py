@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from profilecheck.analyses.boxes import BoxIndex
 from profilecheck.core.model import Box, Page, Paint, TextSpan
 
 if TYPE_CHECKING:
@@ -64,14 +65,14 @@ def background_of(region: np.ndarray, text: RGB) -> RGB:
     if not len(pixels):
         return WHITE
     ink = np.array([round(c * 255) for c in text], dtype=np.int32)
-    distance = np.sqrt(((pixels - ink) ** 2).sum(axis=1))
-    behind = pixels[distance > GLYPH_DISTANCE]
+    # squared distances against the squared limit: the same pixels, no square roots
+    behind = pixels[((pixels - ink) ** 2).sum(axis=1) > GLYPH_DISTANCE**2]
     if not len(behind):
         return text
     bins = behind // BIN
-    keys = (bins[:, 0] * 4096 + bins[:, 1] * 64 + bins[:, 2]).astype(np.int64)
-    values, counts = np.unique(keys, return_counts=True)
-    chosen = behind[keys == values[counts.argmax()]]
+    keys = bins[:, 0] * 4096 + bins[:, 1] * 64 + bins[:, 2]
+    # the commonest bin, the lowest key of equally common ones (as np.unique's argmax gave)
+    chosen = behind[keys == np.bincount(keys).argmax()]
     mean = chosen.mean(axis=0) / 255.0
     return (float(mean[0]), float(mean[1]), float(mean[2]))
 
@@ -118,12 +119,14 @@ def page_contrasts(page: Page, dpi: int, may_render: bool = True) -> PageContras
         return PageContrasts([])
     images = [image.box for image in page.images]
     paints = [paint for paint in page.paints if paint.operation != "text"]
+    under = BoxIndex([paint.box for paint in paints])  # each span tries only the paints it meets
     render = None
     why, detail = ("" if may_render else "contrast-limit"), ""
     measured, unmeasured = [], 0
     for span in spans:
         text = span.colour.rgb  # type: ignore[union-attr]
-        background = flat_background(span.box, images, paints)  # type: ignore[arg-type]
+        meeting = [paints[i] for i in under.meeting(span.box)]  # type: ignore[arg-type]
+        background = flat_background(span.box, images, meeting)  # type: ignore[arg-type]
         if background is None:
             if render is None and not why:
                 try:
@@ -181,3 +184,21 @@ def word_contrast(span: TextSpan, paper: RGB = WHITE) -> Measured | None:
     behind = span.highlight or span.shading
     background = behind.rgb if behind is not None and behind.rgb is not None else paper
     return Measured(span, background, contrast_ratio(span.colour.rgb, background))
+
+
+def slide_contrasts(page: Page) -> PageContrasts:
+    """A slide's text against what the PowerPoint reader found behind it (`shading`: the fill
+    of its shape or of what lies under it, else the slide's background). Text over a picture or
+    a gradient has none: a render could tell, and slides are not rendered, so it is unmeasured.
+    Speaker notes are not shown on the slide: not measured."""
+    measured, unknown = [], 0
+    for span in page.spans:
+        if span.colour is None or span.colour.rgb is None or span.part == "notes":
+            continue
+        behind = span.highlight or span.shading
+        if behind is None or behind.rgb is None:
+            unknown += 1
+            continue
+        measured.append(Measured(span, behind.rgb, contrast_ratio(span.colour.rgb, behind.rgb)))
+    missed = Unmeasured(page.number, unknown, "contrast-not-rendered") if unknown else None
+    return PageContrasts(measured, missed)

@@ -26,7 +26,7 @@ The rule type knows only the language: labels such as Handläggare or Kontaktper
 functions and departments, titles, and Swedish given names and surnames. Its messages and the
 pieces of text they are made of are the rule file's `[messages]` and `[texts]` (keys `nothing`,
 `only`, `no-details`, `no-name`, `old-number`, `domain`, `no-ocr`, `ocr-off`, `ocr-failed`,
-`image`, `document`, `page`). Findings in text read by OCR carry `measured.source = "ocr"`.
+`image`, `document`, `page`, and `not-last` for `presentation-contact = "last-slide"`). Findings in text read by OCR carry `measured.source = "ocr"`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from profilecheck.checks.contact.labels import label_pattern
 from profilecheck.checks.contact.names import Lexicon, fold
 from profilecheck.checks.contact.texts import ContactText, collect_texts
 from profilecheck.core.codes import Check
-from profilecheck.core.model import Document, Severity
+from profilecheck.core.model import Document, Format, Part, Severity
 from profilecheck.engine.ruletype import Report, RuleType, pick_language
 from profilecheck.profile.params import ParamProblem
 from profilecheck.profile.rule import Rule
@@ -64,10 +64,13 @@ class ContactParams:
     generic_name: str | dict[str, str] = ""
     # Formats that must name a contact; the others are not checked for contacts at all (no OCR
     # of every photo on a shared drive just to find none).
-    required_in: list[Literal["pdf", "docx", "image"]] = field(
-        default_factory=lambda: ["pdf", "docx", "image"]
+    required_in: list[Literal["pdf", "docx", "pptx", "image"]] = field(
+        default_factory=lambda: ["pdf", "docx", "pptx", "image"]
     )
     kontaktcenter_only: Literal["accept", "warn", "fail"] = "warn"
+    # Where a presentation names its contact: on any slide, or on the last one (a contact
+    # elsewhere, or only in the speaker notes, is then `contact-missing` as a warning).
+    presentation_contact: Literal["anywhere", "last-slide"] = "anywhere"
     accepted_domains: list[str] = field(default_factory=list)  # empty: any domain
     outdated: list[OutdatedNumber] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)  # added to the built-in labels
@@ -154,6 +157,7 @@ class ContactRule(RuleType):
         self._incomplete(found, report)
         contacts = [c for _, result in found for c in result.contacts]
         if contacts or self._email_names(found):
+            self._last_slide(document, found, report)
             return
         if unread:
             self._unread(document, unread, report)
@@ -200,6 +204,30 @@ class ContactRule(RuleType):
             measured=OCR_SOURCE if text.source == "ocr" else None,
             found=say(report, "only", name=self._generic_name(report), details=details),
             severity=Severity.WARNING if self.params.kontaktcenter_only == "warn" else None,
+        )
+
+    def _last_slide(
+        self, document: Document, found: list[tuple[ContactText, PageContacts]], report: Report
+    ) -> None:
+        """contact-missing (a warning) when a presentation must name its contact on its last
+        slide and names one only elsewhere (other slides, speaker notes)."""
+        if self.params.presentation_contact != "last-slide" or document.format is not Format.PPTX:
+            return
+        last = len(document.pages)
+        shown = [
+            text.page.page
+            for text, result in found
+            for contact in result.contacts
+            if text.part_at(contact.name.start) is not Part.NOTES
+        ]
+        if last in shown:
+            return
+        where = ", ".join(str(n) for n in sorted(set(shown))) or "—"
+        report(
+            "contact-missing",
+            page=last,
+            found=say(report, "not-last", slides=where),
+            severity=Severity.WARNING,
         )
 
     def _generic_name(self, report: Report) -> str:

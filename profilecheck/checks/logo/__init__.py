@@ -16,7 +16,10 @@ turned 15° or mirrored (logo-rotated), hue-shifted or greyed by Word (logo-reco
 version on white paper (logo-wrong-version), 8 mm wide (logo-too-small), text 1 mm from it
 (logo-clear-space; in image files: a line of text or the picture's edge by its pixels), cropped
 by a fifth in Word, running off the page, with a headline printed over it or a sticker over its
-side (logo-cropped). Every use found is also reported as logo-found with its measurements.
+side (logo-cropped), the vapen redrawn rather than the profile's file (logo-not-original,
+reported instead of the aspect, colour and clear-space findings, which measured against a drawing
+it is not would be chance). Every use found is also reported as logo-found with its
+measurements.
 
 Images placed in PDFs and Word files are recognised from their pixels and measured from their
 placement, without rendering; logos drawn as vector paths, inside photos or on scans are found on
@@ -40,6 +43,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from profilecheck.checks.logo import surroundings
+from profilecheck.checks.logo.originality import ORIGINAL_LIKENESS
 from profilecheck.checks.logo.params import LogoParams
 from profilecheck.checks.logo.uses import Search, Unexamined, Use, find_uses
 from profilecheck.core.codes import Check
@@ -63,7 +67,9 @@ class LogoRule(RuleType):
     of clear space around the logo), logo-cropped (a placed logo image cropped into its drawing,
     running off the page, or painted over; a mark found by pixels with the charges hidden along
     one side), logo-recombined (the bare vapen with name-sized text where the logotype has its
-    name), logo-separated (the bare vapen where the profile says `vapen-alone = "forbidden"`).
+    name), logo-separated (the bare vapen where the profile says `vapen-alone = "forbidden"`),
+    logo-not-original (the arms drawn otherwise than every artwork version: checks/logo/
+    originality.py; the nearest version is named).
     What the search could not look at is logo-unchecked (a warning), never "no logo": a
     picture shaped like the logo that cannot be decoded, a page or the surroundings of a logo
     that cannot be rendered (the version for the background is then not checked), something
@@ -95,6 +101,12 @@ class LogoRule(RuleType):
             "warning",
             "A picture that may be the logo could not be examined: the logo is not checked.",
         ),
+        Check(
+            "L112",
+            "logo-not-original",
+            "error",
+            "The vapen is drawn otherwise than the profile's artwork: not an original file.",
+        ),
     )
     Params = LogoParams
 
@@ -109,6 +121,13 @@ class LogoRule(RuleType):
         if not params.versions:
             problems.append(ParamProblem("params.versions", "name at least one artwork version"))
         return problems
+
+    @classmethod
+    def review(cls, params: LogoParams, rule: Rule) -> list[ParamProblem]:
+        """What `profile validate` says about the artwork: checks/logo/judging.py."""
+        from profilecheck.checks.logo.judging import judge_artwork
+
+        return judge_artwork(params, rule.folder)
 
     def check(self, document: Document, report: Report) -> None:
         search: Search = document.analysis(
@@ -133,9 +152,20 @@ class LogoRule(RuleType):
         required = self.params.required
         if document.format is Format.IMAGE:
             required = "anywhere" if self.params.required_in_images else "nowhere"
+        elif document.format is Format.PPTX and self.params.required_in_presentations != (
+            "as-documents"
+        ):
+            required = self.params.required_in_presentations
         if required == "nowhere" or not document.pages:
             return
         pages = {use.page for use in uses}
+        if required == "first-or-last-page":
+            ends = {1, len(document.pages)}
+            if not (ends & pages or ends & unexamined):
+                last = document.pages[-1]
+                where = report.text("on-first-or-last-page", last=last.number)
+                _absent(report, [document.pages[0], last], 1, where)
+            return
         if required == "anywhere" or (required == "first-page" and not document.paginated):
             if not uses and not unexamined:
                 _absent(report, document.pages, None, report.text("in-document"))
@@ -214,18 +244,31 @@ def _judge(use: Use, params: LogoParams, document: Document, report: Report) -> 
             "background_from": use.background_from or None,
         },
     )
-    _geometry(use, params, where, report)
-    _colours(use, params, where, report)
+    original = use.likeness is None or use.likeness >= ORIGINAL_LIKENESS
+    if not original:
+        # measured against a drawing it is not, its aspect, colours and shield width are off
+        # by the differences between the drawings: those findings would be chance
+        report(
+            "logo-not-original",
+            **where,
+            version=use.version,
+            likeness=f"{use.likeness:.2f}",
+            measured={"value": round(use.likeness, 3), "limit": ORIGINAL_LIKENESS,
+                      "nearest": use.version},
+        )  # fmt: skip
+    _geometry(use, params, where, report, original)
+    _colours(use, params, where, report, original)
     _size(use, params, document, where, report)
     surroundings.cut_off(use, document, where, report)
-    surroundings.clear_space(use, params, document, where, report)
+    if original:
+        surroundings.clear_space(use, params, document, where, report)
     if document.format is not Format.IMAGE:
         surroundings.combination(use, params, document, where, report)
 
 
-def _geometry(use: Use, params: LogoParams, where: dict, report: Report) -> None:
+def _geometry(use: Use, params: LogoParams, where: dict, report: Report, original: bool) -> None:
     off = abs(use.aspect - 1)
-    if off > params.aspect_tolerance:
+    if original and off > params.aspect_tolerance:
         limit = params.aspect_tolerance
         report(
             "logo-distorted",
@@ -248,8 +291,8 @@ def _geometry(use: Use, params: LogoParams, where: dict, report: Report) -> None
         )
 
 
-def _colours(use: Use, params: LogoParams, where: dict, report: Report) -> None:
-    if use.effects or use.delta_e > params.recolour_delta_e:
+def _colours(use: Use, params: LogoParams, where: dict, report: Report, original: bool) -> None:
+    if use.effects or (original and use.delta_e > params.recolour_delta_e):
         effects = ", ".join(use.effects)
         if effects:
             how = report.text("word-effects", effects=effects)

@@ -250,6 +250,7 @@ def _measure(
         covered=covered_sides(image, model, matrix),
     )
     detection.background_lightness = ring_lightness(rgb, box, max(2.0, 0.15 * detection.mark_width))
+    detection.matrix = matrix
     return detection
 
 

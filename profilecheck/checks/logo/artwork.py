@@ -14,7 +14,10 @@ for SIFT/ORB to be reliable, and ECC gives the geometry directly, so no feature 
 
 Colours are sampled in the aligned mark frame, region by region (leaf, waves, field...), and
 compared with each version's colours in ΔE2000 (profilecheck.core.colour) to name the version and
-to tell a recoloured mark. The pixel helpers are in profilecheck.checks.logo.raster.
+to tell a recoloured mark. The pixel helpers are in profilecheck.checks.logo.raster; the files
+as the detector reads them (trimmed to their ink, the shield located, the field named, the
+profile's `layout`, `tone` and `shield` honoured) in profilecheck.checks.logo.versions; whether a
+mark found is one of the files or a drawing of its own in profilecheck.checks.logo.originality.
 """
 
 from __future__ import annotations
@@ -34,43 +37,24 @@ from profilecheck.checks.logo.raster import (
     signature,
     signatures,
 )
+from profilecheck.checks.logo.versions import (
+    Version,
+    drawn_charges,
+    load_rgba,
+    locate,
+    regions,
+    shield_in_file,
+    shield_mask,
+)
 from profilecheck.core.colour import delta_e
 
 if TYPE_CHECKING:
     from PIL import Image
 
-ARTWORK_HEIGHT = 256
 REFINE_HEIGHT = 96  # the mark's height in the frame where ECC runs and colours are sampled
 OUTLINE_BAND_DIVISOR = 24  # the outline band reaches REFINE_HEIGHT / this either side
 CHARGE_BAND_DIVISOR = 32  # the charge mask reaches REFINE_HEIGHT / this beyond the charges
 WHOLE_CORRELATION = 0.8
-
-
-@dataclass
-class Version:
-    """One artwork file and where the mark (the shield) sits in it, in artwork pixels."""
-
-    name: str
-    path: Path
-    background: str  # "light", "dark" or "any"
-    rgba: Any  # np.ndarray h×w×4 uint8, maybe padded on the right (see resize_to_height)
-    aspect: float  # the drawing's width / height
-    mark: tuple[float, float, float, float]  # x, y, w, h of the mark inside the artwork
-    colours: dict[str, tuple[float, float, float] | None] = field(default_factory=dict)  # Lab
-
-    @property
-    def width(self) -> float:
-        """The drawing's width in `rgba`'s pixels (without padding)."""
-        return self.aspect * self.rgba.shape[0]
-
-    @property
-    def kind(self) -> str:
-        """ "vapen" or a logotype layout, from where the mark sits in the artwork."""
-        h, w = self.rgba.shape[:2]
-        _, _, mw, mh = self.mark
-        if mw > 0.8 * w and mh > 0.8 * h:
-            return "vapen"
-        return "horizontal" if mh > 0.8 * h else "stacked"
 
 
 @dataclass
@@ -86,12 +70,12 @@ class MarkModel:
     silhouette: Any = None  # uint8 mask: the shield, widened a little
     charges: Any = None  # uint8 mask: the charges and the outline, widened a little
     scaled: dict[Any, Any] = field(default_factory=dict)  # small templates (candidates.py)
+    field_name: str = ""  # the region along the inside of the shield's edge
+    drawn: list[tuple[str, ...]] = field(default_factory=list)  # charges each version draws
 
     def charges_and_field(self) -> tuple[list[str], str]:
-        """The regions the single-tone versions draw, and the lightest one (the field), which
-        they leave transparent."""
-        *charges, field_name = sorted(self.regions, key=lambda n: sum(bytes.fromhex(n[1:])))
-        return charges, field_name
+        """The regions but the field, and the field."""
+        return [n for n in self.regions if n != self.field_name], self.field_name
 
 
 @dataclass
@@ -109,27 +93,18 @@ class Detection:
     observed: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # Lab
     background_lightness: float | None = None  # L* of what lies around the logo
     covered: tuple[str, ...] = ()  # sides of the mark hidden by something over it
+    likeness: float | None = None  # how closely it is a version's drawing (originality.py)
+    matrix: Any = None  # template frame -> picture
 
 
 # ---- artwork ----------------------------------------------------------------------------
 
 
-def load_rgba(path: Path) -> tuple[Any, float]:
-    """An artwork file as RGBA (at most ARTWORK_HEIGHT tall) and its drawing's width / height."""
-    import numpy as np
-    from PIL import Image
-
-    with Image.open(path) as image:
-        rgba = np.asarray(image.convert("RGBA"))
-    aspect = rgba.shape[1] / rgba.shape[0]
-    if rgba.shape[0] > ARTWORK_HEIGHT:  # plenty for matching; decoding print files is slow
-        rgba = resize_to_height(rgba, ARTWORK_HEIGHT)
-    return rgba.copy(), aspect
-
-
 @lru_cache(maxsize=8)
-def load_model(mark_path: str, versions: tuple[tuple[str, str, str], ...]) -> MarkModel:
-    """The detection model: the mark's template and regions, each version located and sampled."""
+def load_model(mark_path: str, versions: tuple[tuple, ...]) -> MarkModel:
+    """The detection model: the mark's template and regions, each version located and sampled.
+    `versions`: (name, path, background[, layout, tone, shield]) each; the shield's box (in the
+    file's pixels), when given, replaces the search for it."""
     import cv2
     import numpy as np
 
@@ -137,30 +112,58 @@ def load_model(mark_path: str, versions: tuple[tuple[str, str, str], ...]) -> Ma
     # images cost about a fifth more CPU for the same work.
     cv2.setNumThreads(1)
 
-    mark_rgba, mark_aspect = load_rgba(Path(mark_path))
+    mark_rgba, mark_aspect = _mark_file(Path(mark_path), versions)
     small = resize_to_height(mark_rgba, REFINE_HEIGHT)
     template = gray(flatten(small)).astype(np.float32)
     size = (template.shape[1], template.shape[0])
     large = resize_to_height(mark_rgba, 2 * REFINE_HEIGHT)
-    regions = {
+    found, field_name = regions(large)
+    areas = {
         name: cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.7
-        for name, mask in _regions(large).items()
+        for name, mask in found.items()
     }
-    model = MarkModel(template, mark_aspect * REFINE_HEIGHT, regions, [], {})
+    model = MarkModel(template, mark_aspect * REFINE_HEIGHT, areas, [], {}, field_name=field_name)
+    solid = shield_mask(small)
     opaque = (small[..., 3] > 200).astype(np.uint8)
-    model.inner = grown(opaque, -(REFINE_HEIGHT // 16)) > 0
-    model.silhouette = grown(opaque, 2)
-    model.charges = _charge_mask(model, opaque)
-    for name, path, background in versions:
+    if opaque.sum() >= 0.85 * solid.sum():  # an opaque field: its own edges, veins and all
+        solid = opaque
+    model.inner = grown(solid, -(REFINE_HEIGHT // 16)) > 0
+    model.silhouette = grown(solid, 2)
+    model.charges = _charge_mask(model, solid)
+    charges = model.charges_and_field()[0]
+    for entry in versions:
+        name, path, background = entry[:3]
+        layout, tone, shield = (*entry[3:], "auto", "auto", ())[:3]
         rgba, aspect = load_rgba(Path(path))
-        mark = _locate(template, rgba, mark_aspect)
-        version = Version(name, Path(path), background, rgba, aspect, mark)
-        version.colours = _version_colours(version, regions, size)
+        if shield:
+            mark = shield_in_file(Path(path), tuple(shield))
+        else:
+            mark = locate(template, rgba, mark_aspect)
+        version = Version(name, Path(path), background, rgba, aspect, mark, {}, layout, tone)
+        version.colours = _version_colours(version, areas, size)
         model.versions.append(version)
         model.signatures[name] = signatures(rgba)
+        drawn = drawn_charges(version.colours, charges, field_name)
+        if drawn and drawn not in model.drawn:
+            model.drawn.append(drawn)
     model.logotypes = _ink_versions(model)
     model.shapes = _shape_templates(model, size)
     return model
+
+
+def _mark_file(path: Path, versions: tuple[tuple, ...]) -> tuple[Any, float]:
+    """The mark's artwork, trimmed; cut to the shield where a version of the same file gives
+    the shield's box."""
+    rgba, aspect = load_rgba(path)
+    for entry in versions:
+        if len(entry) > 5 and entry[5] and Path(entry[1]) == path:
+            x, y, w, h = shield_in_file(path, tuple(entry[5]))
+            height, width = rgba.shape[:2]
+            x0, y0 = max(0, round(x)), max(0, round(y))
+            x1, y1 = min(width, round(x + w)), min(height, round(y + h))
+            if x1 - x0 > 4 and y1 - y0 > 4:
+                return rgba[y0:y1, x0:x1].copy(), (x1 - x0) / (y1 - y0)
+    return rgba, aspect
 
 
 def _charge_mask(model: MarkModel, opaque: Any) -> Any:
@@ -190,61 +193,6 @@ def _shape_templates(model: MarkModel, size: tuple[int, int]) -> list[Any]:
         if all(np.abs(shape - other).mean() >= 8 for other in [model.template, *shapes]):
             shapes.append(shape)
     return shapes
-
-
-def _regions(small_rgba: Any) -> dict[str, Any]:
-    """Areas of one colour in the reference artwork (leaf, waves, field), eroded."""
-    import cv2
-    import numpy as np
-
-    opaque = small_rgba[..., 3] > 200
-    rgb = small_rgba[..., :3]
-    quantised = (rgb // 32).astype(np.int32)
-    keys = quantised[..., 0] * 64 + quantised[..., 1] * 8 + quantised[..., 2]
-    regions = {}
-    kernel = np.ones((3, 3), np.uint8)
-    for key in np.unique(keys[opaque]):
-        mask = ((keys == key) & opaque).astype(np.uint8)
-        eroded = cv2.erode(mask, kernel, iterations=2)
-        if eroded.sum() >= 120:
-            colour = rgb[eroded > 0].mean(axis=0)
-            regions["#" + "".join(f"{round(c):02X}" for c in colour)] = eroded > 0
-    return regions
-
-
-def _locate(template: Any, rgba: Any, mark_aspect: float) -> tuple[float, float, float, float]:
-    """Where the mark sits inside an artwork version (same drawing, unknown scale): x, y, w, h.
-    A coarse search at half size, then every whole template height near the best at full size
-    (to within half a pixel of 256)."""
-    h, w = rgba.shape[:2]
-    if abs(w / h / mark_aspect - 1) < 0.02:
-        return (0.0, 0.0, h * mark_aspect, float(h))  # the mark alone
-    half = round(h / 2)
-    near = _best_fit(template, rgba, half, range(round(0.7 * half), half + 1))[2] * 2
-    x, y, th = _best_fit(template, rgba, h, range(near - 3, near + 4))
-    return (x, y, th * mark_aspect, float(th))
-
-
-def _best_fit(template: Any, rgba: Any, height: int, sizes: range) -> tuple[float, float, int]:
-    """Of the template scaled to each of `sizes` (heights), the one that best matches `rgba`
-    scaled to `height`: its position (in `rgba`'s pixels) and height (in the scaled picture)."""
-    import cv2
-    import numpy as np
-
-    factor = height / rgba.shape[0]
-    picture = gray(flatten(resize_to_height(rgba, height), (128, 128, 128))).astype(np.float32)
-    best = (-2.0, 0, 0, 0)
-    for th in sizes:
-        tw = round(template.shape[1] * th / template.shape[0])
-        if not 0 < th <= picture.shape[0] or tw > picture.shape[1]:
-            continue
-        scaled = cv2.resize(template, (tw, th), interpolation=cv2.INTER_AREA)
-        scores = cv2.matchTemplate(picture, scaled, cv2.TM_CCOEFF_NORMED)
-        _, high, _, (x, y) = cv2.minMaxLoc(np.abs(np.nan_to_num(scores)))
-        if high > best[0]:
-            best = (high, x, y, th)
-    _, x, y, th = best
-    return x / factor, y / factor, th
 
 
 def mark_picture(version: Version, size: tuple[int, int]) -> Any:
@@ -291,11 +239,14 @@ def _ink_versions(model: MarkModel) -> list[Version]:
 # ---- whole-image matching (placed images) ------------------------------------------------
 
 
-def match_whole(image: Image.Image, model: MarkModel) -> tuple:
+def match_whole(image: Image.Image | Any, model: MarkModel) -> tuple:
     """(version, correlation) when the image is one of the artwork versions, else (None, 0)."""
     import numpy as np
 
-    rgba = np.asarray(image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image)
+    if isinstance(image, np.ndarray):  # already RGB or RGBA
+        rgba = image
+    else:
+        rgba = np.asarray(image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image)
     height, width = rgba.shape[:2]
     if min(height, width) < 8:
         return None, 0.0

@@ -14,7 +14,7 @@ from typing import Any
 from profilecheck.checks.logo.artwork import MarkModel, Version, load_rgba
 from profilecheck.checks.logo.raster import flatten, gray, resize_to_height
 
-# The charges (leaf, waves: every one-colour region of the artwork but the lightest, the field)
+# The charges (leaf, waves: every one-colour region of the artwork but the field) a version draws
 # must stand out from the field by this many grey levels.
 CHARGE_CONTRAST = 30
 # The name's letters beside or below the mark: bare vapen score up to ~0.4 (text or a photo
@@ -41,15 +41,29 @@ def charge_coverage(image: Any, model: MarkModel, matrix: Any) -> float:
     whole, but leave much of the leaf's or the waves' place looking like the field. Colour,
     black and white versions alike, recoloured or not, cover their charges fully.
     """
-    import numpy as np
 
     if len(model.regions) < 2:
         return 1.0
+    return _drawn(image, model, matrix)[0]
+
+
+def _drawn(image: Any, model: MarkModel, matrix: Any) -> tuple[float, tuple[str, ...]]:
+    """The charges the mark seen through `matrix` draws, as the version that fits best draws
+    them (a metal charge a one-colour version leaves blank is not missing from it), and how
+    much of them stands out from the field, the worst covered of them."""
+    import numpy as np
+
     standing = _standing_out(image, model, matrix)
-    charges, _ = model.charges_and_field()
-    return min(float(np.mean(standing[model.regions[charge]])) for charge in charges)
+    sets = model.drawn or [tuple(model.charges_and_field()[0])]
+    scored = [
+        (min(float(np.mean(standing[model.regions[charge]])) for charge in drawn), drawn)
+        for drawn in sets
+    ]
+    # every charge, when the mark shows them all; else the set that fits best
+    return max(scored, key=lambda pair: (pair[0] >= DRAWN_ALL, len(pair[1]), pair[0]))
 
 
+DRAWN_ALL = 0.8  # coverage at which a mark draws a version's charges (alignment.COVERAGE)
 SIDE_STRIP = 0.2  # of the mark's width or height
 COVERED_SIDE = 0.5  # a side strip with less of its charges showing than this is covered
 
@@ -62,7 +76,7 @@ def covered_sides(image: Any, model: MarkModel, matrix: Any) -> tuple[str, ...]:
     if len(model.regions) < 2:
         return ()
     aligned = in_frame(image, model, matrix).astype(np.float32)
-    names, field = model.charges_and_field()
+    names, field = _drawn(image, model, matrix)[1], model.charges_and_field()[1]
     field_grey = np.median(aligned[model.regions[field]])
     charges = np.zeros(aligned.shape, bool)
     showing = np.zeros(aligned.shape, bool)

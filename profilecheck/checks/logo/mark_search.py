@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from profilecheck.checks.logo import candidates
+from profilecheck.checks.logo import candidates, originality
 from profilecheck.checks.logo.alignment import Unmeasured, align, guess_matrix
 from profilecheck.checks.logo.artwork import Detection, MarkModel
 from profilecheck.checks.logo.candidates import Guess
@@ -71,6 +71,13 @@ def search_marks(rgb: Any, model: MarkModel, min_height: float = 20) -> MarkSear
                 best = _best_turn(image, rgb, model, detection, guess.sign)
             if not any(_overlap(best, other) for other in search.found):
                 search.found.append(best)
+    for detection in search.found:  # a mark partly hidden is not compared with the drawing
+        if not detection.covered and detection.matrix is not None:
+            height = (
+                math.hypot(detection.matrix[0, 1], detection.matrix[1, 1]) * model.template.shape[0]
+            )
+            seen = originality.framed(image, model, detection.matrix)
+            detection.likeness = originality.likeness(seen, model, height)[0]
     unmeasured += [_unmeasured(model, g) for g in failed if _looks_like_mark(image, model, g)]
     for item in sorted(unmeasured, key=lambda u: -u.score):
         x, y = (item.box[0] + item.box[2]) / 2, (item.box[1] + item.box[3]) / 2

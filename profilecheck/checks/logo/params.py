@@ -24,6 +24,10 @@ class LogoParams:
     versions: list[ArtworkVersion] = field(default_factory=list)
     required: Literal["first-page", "every-page", "anywhere", "nowhere"] = "first-page"
     required_in_images: bool = False
+    # presentations: "as-documents" follows `required`; first-or-last-page: slide 1 or the last
+    required_in_presentations: Literal[
+        "as-documents", "first-page", "first-or-last-page", "every-page", "anywhere", "nowhere"
+    ] = "as-documents"
     search: Literal["required", "every-page"] = "required"  # where pages are rendered
     min_width_mm: float = 20.0  # the shield's width, on A4 and larger pages
     absolute_min_width_mm: float = 12.0  # on smaller pages

@@ -28,7 +28,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from profilecheck.checks.palette.sources import ColourUse, Unseen, colour_uses, group_uses
+from profilecheck.checks.palette.sources import (
+    Colours,
+    ColourUse,
+    Unseen,
+    colour_uses,
+    group_uses,
+)
 from profilecheck.core.codes import Check
 from profilecheck.core.colour import (
     Swatch,
@@ -160,9 +166,15 @@ class PaletteRule(RuleType):
 
     def check(self, document: Document, report: Report) -> None:
         params = self.params
-        found = colour_uses(document, params.images, params.min_area, params.max_image_pixels)
+        if report.wants("colour-off-palette", "colour-unchecked", "spot-colour-unknown"):
+            images = params.images and report.wants("colour-off-palette", "colour-unchecked")
+            found = colour_uses(document, images, params.min_area, params.max_image_pixels)
+        else:  # only rgb-image-in-print: no colours to extract
+            found = Colours([], [])
         uses = found.uses
-        off = [use for use in uses if not self._allowed(use)]
+        # judged once per colour and tolerance class: a page of text is a few colours used often
+        judged: dict[tuple, bool] = {}
+        off = [use for use in uses if not self._allowed_once(use, judged)]
         for group in group_uses(off):
             self._report_group(group, report)
         for unseen in found.unseen:
@@ -175,6 +187,12 @@ class PaletteRule(RuleType):
 
     def _tolerance(self, use: ColourUse) -> float:
         return getattr(self.params.tolerance, use.source)
+
+    def _allowed_once(self, use: ColourUse, judged: dict[tuple, bool]) -> bool:
+        key = (use.colour, use.source, use.photo)  # all that `_allowed` reads of a use
+        if key not in judged:
+            judged[key] = self._allowed(use)
+        return judged[key]
 
     def _allowed(self, use: ColourUse) -> bool:
         if use.photo and self.params.photos == "exempt":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from profilecheck.analyses.boxes import BoxIndex
 from profilecheck.analyses.pictures import ANALYSIS_PIXELS, picture
 from profilecheck.core.colour import ImageColours, image_colours
 from profilecheck.core.errors import ReadError
@@ -92,7 +93,7 @@ def group_uses(uses: Iterable[ColourUse]) -> list[list[ColourUse]]:
 def page_uses(document: Document, page: Page) -> list[ColourUse]:
     uses: list[ColourUse] = []
     text_paints = []
-    if document.format is Format.PDF:
+    if document.format in (Format.PDF, Format.PPTX):  # Word's shapes are not read as paint
         for paint in page.paints:
             if paint.operation == "text":
                 text_paints.append(paint)
@@ -106,9 +107,11 @@ def page_uses(document: Document, page: Page) -> list[ColourUse]:
 def _text_uses(page: Page, text_paints: list) -> list[ColourUse]:
     spans = page.spans
     uses = []
-    if text_paints:  # declared colours: name the text by the span under the paint
+    if text_paints:  # declared colours: name the text by the (first) span under the paint
+        index = BoxIndex([span.box for span in spans])
         for paint in text_paints:
-            text = next((s.text for s in spans if s.box and s.box.intersects(paint.box)), "")
+            under = index.first_meeting(paint.box)
+            text = spans[under].text if under is not None else ""
             colour = paint.colour
             uses.append(
                 ColourUse(colour, _source(colour), "text", page.number, paint.box, text=text)

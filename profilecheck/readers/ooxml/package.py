@@ -1,4 +1,5 @@
-"""Office Open XML plumbing for the Word reader: a guarded zip, safe XML, image parts.
+"""Office Open XML plumbing for the Word and PowerPoint readers: a guarded zip, safe XML, image
+parts.
 
 Nothing here trusts the file. The zip's directory is checked against the limits before any
 member is inflated, every XML part is refused if it declares a DTD, and the XML parser never
@@ -50,6 +51,7 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "dcterms": "http://purl.org/dc/terms/",
     "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
 }
 # ISO 29500 Strict documents use other namespace names for the same vocabulary.
 STRICT_NAMESPACES = (
@@ -59,6 +61,7 @@ STRICT_NAMESPACES = (
     (b"http://purl.oclc.org/ooxml/drawingml/picture", NS["pic"].encode()),
     (b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing", NS["wp"].encode()),
     (b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties", NS["ep"].encode()),
+    (b"http://purl.oclc.org/ooxml/presentationml/main", NS["p"].encode()),
 )
 EOCD_SEARCH = 22 + 65535 + 20  # end record, longest comment, zip64 locator
 LARGE_MEMBER = 1024 * 1024
@@ -150,22 +153,24 @@ def refuse(finding: str, message: str) -> ReadError:
 
 
 class Package:
-    """A .docx zip whose directory has been checked against the limits before any inflation."""
+    """An OOXML zip whose directory has been checked against the limits before any inflation.
+    `label` names the file in messages ("Word file", "PowerPoint file")."""
 
-    def __init__(self, path: str, limits: Limits) -> None:
+    def __init__(self, path: str, limits: Limits, label: str = "Word file") -> None:
         self.limits = limits
+        self.label = label
         self._file = open_regular(path)  # NotRegularFile for a FIFO or a device: never blocks
         try:
             declared = declared_members(self._file)
             if declared is not None and declared > limits.max_zip_members:
-                raise refuse("resource-limit", _too_many(declared, limits))
+                raise refuse("resource-limit", _too_many(declared, limits, label))
             self.zip = zipfile.ZipFile(self._file)
         except NotImplementedError as error:  # "zip file version 25.4", an unknown method
             self._file.close()
-            raise refuse("unreadable-file", f"not a readable Word file (unsupported zip: {error})")
+            raise refuse("unreadable-file", f"not a readable {label} (unsupported zip: {error})")
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
             self._file.close()
-            raise refuse("unreadable-file", f"not a readable Word file (damaged zip: {error})")
+            raise refuse("unreadable-file", f"not a readable {label} (damaged zip: {error})")
         except BaseException:
             self._file.close()
             raise
@@ -187,12 +192,12 @@ class Package:
         infos = self.zip.infolist()
         limits = self.limits
         if len(infos) > limits.max_zip_members:
-            raise refuse("resource-limit", _too_many(len(infos), limits))
+            raise refuse("resource-limit", _too_many(len(infos), limits, self.label))
         total = sum(info.file_size for info in infos)
         if total > limits.max_zip_uncompressed:
             raise refuse(
                 "resource-limit",
-                f"the Word file would inflate to {total:,} bytes, over "
+                f"the {self.label} would inflate to {total:,} bytes, over "
                 f"{hit('max_zip_uncompressed', limits)} (zip bomb)",
             )
         for info in infos:
@@ -230,7 +235,7 @@ class Package:
     def read(self, name: str) -> bytes:
         info = self._names.get(part_key(name))
         if info is None:
-            raise refuse("unreadable-file", f"the Word file has no part {name}")
+            raise refuse("unreadable-file", f"the {self.label} has no part {name}")
         return self._read(info)
 
     def xml(self, name: str, required: bool = False) -> etree._Element | None:
@@ -293,9 +298,28 @@ class Package:
         )
 
 
-def _too_many(count: int, limits: Limits) -> str:
+def read_guarded(package: Package, read: Callable[[Package], Any]) -> Any:
+    """`read(package)`, closing the package when it fails: what a hostile or odd file provokes
+    becomes a ReadError (or a MemoryError), never another exception."""
+    try:
+        return read(package)
+    except (ReadError, MemoryError):
+        package.close()
+        raise
+    except RecursionError:
+        package.close()
+        raise refuse("unreadable-file", f"the {package.label} is nested too deeply to read")
+    except Exception as error:  # anything else a hostile or odd file provokes
+        package.close()
+        if is_out_of_memory(error):
+            raise MemoryError(str(error)) from error
+        message = f"the {package.label} is damaged ({type(error).__name__}: {error})"
+        raise ReadError(Status.UNREADABLE, "unreadable-file", message)
+
+
+def _too_many(count: int, limits: Limits, label: str) -> str:
     return (
-        f"the Word file's zip has {count:,} members, over "
+        f"the {label}'s zip has {count:,} members, over "
         f"{hit('max_zip_members', limits)} (possible zip bomb)"
     )
 

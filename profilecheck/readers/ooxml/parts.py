@@ -1,5 +1,6 @@
-"""A package's structure, one decision for the sniffer and the Word reader: how part names are
-looked up, relationships, content types, and which part is the main Word document.
+"""A package's structure, one decision for the sniffer and the Word and PowerPoint readers: how
+part names are looked up, relationships, content types, and which part is the main Word document
+(or the main presentation: `main_presentation_part`, the same rule).
 
 Part names are looked up as Word does: case-insensitively and with or without a leading slash
 (`/word/DOCUMENT.XML` is `word/document.xml`). The main document is the target of the package's
@@ -25,6 +26,8 @@ from profilecheck.core.model import Status
 HEAD_BYTES = 4096
 DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 WORD_MAIN_PARTS = ("word/document.xml", "word/document2.xml")
+PRESENTATION_MAIN_PARTS = ("ppt/presentation.xml",)
+OTHER_MAIN_PARTS = (*PRESENTATION_MAIN_PARTS, "xl/workbook.xml")  # never a Word main part
 CONTENT_TYPES = "[Content_Types].xml"
 PACKAGE_RELS = "_rels/.rels"
 SNIFF_PART_LIMIT = 1024 * 1024  # the sniffer reads no more of a part (a real one is a few KB)
@@ -104,15 +107,37 @@ def main_word_part(
 ) -> str | None:
     """The package's main Word part, or None when it has none. `xml` reads a part by name
     (None when absent or not well-formed); `names` holds the part keys (`part_key`)."""
+    return _main_part(xml, names, WORD_MAIN_PARTS, _word_content, OTHER_MAIN_PARTS)
+
+
+def main_presentation_part(
+    xml: Callable[[str], etree._Element | None], names: Container[str]
+) -> str | None:
+    """The package's main PowerPoint part (presentation, template, slide show, macro-enabled:
+    a presentationml content type), decided as `main_word_part` decides Word's."""
+    return _main_part(xml, names, PRESENTATION_MAIN_PARTS, _presentation_content, WORD_MAIN_PARTS)
+
+
+def _main_part(
+    xml: Callable[[str], etree._Element | None],
+    names: Container[str],
+    defaults: tuple[str, ...],
+    accepts: Callable[[str | None], bool],
+    foreign: tuple[str, ...],
+) -> str | None:
+    """The first of the officeDocument targets and `defaults` present whose content type
+    `accepts`; a part without a content type is tried unless it is another format's main part
+    by name (`foreign`: a presentation with damaged content types is no Word file)."""
     overrides = _content_type_overrides(xml(CONTENT_TYPES))
     related = [
         rel.target
         for rel in relationships(xml(PACKAGE_RELS), "").values()
         if rel.kind == "officeDocument" and not rel.external
     ]
-    for name in (*related, *WORD_MAIN_PARTS):
+    for name in (*related, *defaults):
         key = part_key(name)
-        if key in names and _word_content(overrides.get(key)):
+        known = overrides.get(key)
+        if key in names and accepts(known) and (known is not None or key not in foreign):
             return name
     return None
 
@@ -131,9 +156,16 @@ def _word_content(content_type: str | None) -> bool:
     return content_type is None or "wordprocessingml" in content_type or "ms-word" in content_type
 
 
+def _presentation_content(content_type: str | None) -> bool:
+    return (
+        content_type is None or "presentationml" in content_type or "ms-powerpoint" in content_type
+    )
+
+
 def package_kind(file: BinaryIO) -> str:
-    """ "docx", or what else the zip is ("Excel workbook (xlsx)", "zip archive", ...). Reads the
-    directory and at most two small parts, refusing DTDs; zipfile's errors propagate."""
+    """ "docx", "pptx", or what else the zip is ("Excel workbook (xlsx)", "zip archive", ...).
+    Reads the directory and at most two small parts, refusing DTDs; zipfile's errors
+    propagate."""
     with zipfile.ZipFile(file) as archive:
         infos = {part_key(info.filename): info for info in archive.infolist()}
         parser = safe_parser()
@@ -154,6 +186,8 @@ def package_kind(file: BinaryIO) -> str:
 
         if main_word_part(xml, infos) is not None:
             return "docx"
+        if main_presentation_part(xml, infos) is not None:
+            return "pptx"
     for part, kind in OTHER_PACKAGES:
         if part in infos:
             return kind

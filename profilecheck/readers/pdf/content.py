@@ -27,6 +27,7 @@ TOKEN = re.compile(
 INLINE_IMAGE_END = re.compile(rb"\sEI(?=[\x00\t\n\x0c\r ]|$)")
 NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
+NOT_HEX = bytes(byte for byte in range(256) if byte not in HEX_DIGITS)  # deleted to count digits
 TEXT_SHOW = {"Tj", "TJ", "'", '"'}
 MAX_LOOSE_OPERANDS = 64  # operands without an operator: garbage, keep memory bounded
 
@@ -55,7 +56,7 @@ def operators(stream: bytes) -> Iterator[tuple[str, list[Any]]]:
             position = skip_string(stream, position)
             operands.append(position - start - 1)
         elif kind == "hex":
-            operands.append((sum(byte in HEX_DIGITS for byte in text) + 1) // 2)
+            operands.append((len(text.translate(None, NOT_HEX)) + 1) // 2)
         elif kind == "op":
             op = text.decode("latin-1")
             if op == "ID":

@@ -38,3 +38,26 @@ def is_raster(info: dict, unclaimed: dict[tuple[float, ...], int]) -> bool:
 
 def _rounded(rect: Any) -> tuple[float, ...]:
     return tuple(round(float(v), 1) for v in rect)
+
+
+def image_info(page: pymupdf.Page, digests: dict[int, bytes]) -> list[dict]:
+    """`page.get_image_info(xrefs=True)`, but each image XObject decoded once per document to
+    find its digest (PyMuPDF decodes every image a page lists, again on every page listing it,
+    to tell which XObject each image drawn is). A decoding that fails is tried again, as ever."""
+    if not page.parent.is_pdf:
+        return page.get_image_info(xrefs=True)
+    infos = page.get_image_info(hashes=True)
+    xrefs: dict[bytes, int] = {}
+    for item in page.get_images():
+        xref = item[0]
+        if xref not in digests:
+            digests[xref] = xref_digest(page.parent, xref)
+        xrefs[digests[xref]] = xref  # as PyMuPDF: the last XObject of the same pixels wins
+    for info in infos:
+        info["xref"] = xrefs.get(info["digest"], 0)
+    return infos
+
+
+def xref_digest(pdf: pymupdf.Document, xref: int) -> bytes:
+    """The MD5 of image XObject `xref`'s pixels, as PyMuPDF finds an image's XObject by."""
+    return pymupdf.Pixmap(pdf, xref).digest

@@ -26,6 +26,7 @@ from profilecheck.core.model import (
     TextSpan,
     Transform,
 )
+from profilecheck.core.timing import timed
 from profilecheck.readers.pdf.budget import PageGuard
 from profilecheck.readers.pdf.colours import declared_colours, paired_paths, paired_texts
 from profilecheck.readers.pdf.fonts import read_fonts
@@ -36,7 +37,7 @@ from profilecheck.readers.pdf.opening import (
     open_past_attachments,
     open_pdf,
 )
-from profilecheck.readers.pdf.raster import is_raster, raster_boxes
+from profilecheck.readers.pdf.raster import image_info, is_raster, raster_boxes
 from profilecheck.readers.pixels import pdf_image_loader
 
 BOLD_FLAG, ITALIC_FLAG = 16, 2
@@ -85,7 +86,8 @@ def read_pdf(path: str, limits: Limits) -> Document:
     guards = [
         PageGuard(pdf, index, limits, unread) for index in range(min(page_count, limits.max_pages))
     ]
-    pages = [_page(pdf, index, warnings, guard) for index, guard in enumerate(guards)]
+    digests: dict[int, bytes] = {}  # image XObject -> its pixels' MD5, found once per document
+    pages = [_page(pdf, index, warnings, guard, digests) for index, guard in enumerate(guards)]
     if not any(page.width and page.height for page in pages):
         pdf.close()
         raise _no_readable_page(page_count, encrypted)
@@ -123,7 +125,9 @@ def _keep_library_warnings(warnings: list[str], limits: Limits) -> None:
         warnings.append(f"mupdf: {len(lines) - limits.max_warnings} more warnings not kept")
 
 
-def _page(pdf: pymupdf.Document, index: int, warnings: list[str], guard: PageGuard) -> Page:
+def _page(
+    pdf: pymupdf.Document, index: int, warnings: list, guard: PageGuard, digests=None
+) -> Page:
     """A page whose content is read on first use, within the limits (`budget.PageGuard`); what
     cannot be read, damaged or over a limit, is recorded in `guard.unread` (findings)."""
     try:
@@ -159,7 +163,9 @@ def _page(pdf: pymupdf.Document, index: int, warnings: list[str], guard: PageGua
         width=width,
         height=height,
         _load_spans=guarded(_spans, "text", "text"),
-        _load_images=guarded(lambda page, n: _images(page, n, warnings, guard), "images", "images"),
+        _load_images=guarded(
+            lambda page, n: _images(page, n, warnings, guard, digests), "images", "images"
+        ),
         _load_paints=guarded(
             lambda page, n: _paints(page, n, guard), "vector graphics", "graphics"
         ),
@@ -210,9 +216,11 @@ def placement_transform(matrix: tuple[float, ...], pixel_w: int, pixel_h: int) -
     return Transform(rotation=rotation, mirrored=(a * d - b * c) < 0, aspect_ratio_change=change)
 
 
-def _images(page: pymupdf.Page, number: int, notes: list, guard: PageGuard) -> list[PlacedImage]:
+def _images(
+    page: pymupdf.Page, number: int, notes: list, guard: PageGuard, digests: dict | None = None
+) -> list[PlacedImage]:
     pdf, limits, placed = page.parent, guard.limits, []
-    infos = page.get_image_info(xrefs=True)
+    infos = image_info(page, {} if digests is None else digests)
     unclaimed = raster_boxes(page) if any(not info.get("xref") for info in infos) else {}
     for info in infos:
         width, height, xref = info["width"], info["height"], info.get("xref", 0)
@@ -259,7 +267,8 @@ def _paints(page: pymupdf.Page, number: int, guard: PageGuard) -> list[Paint]:
     content stream could be paired with PyMuPDF's sRGB view (see readers/pdf/colours.py)."""
     drawings = page.get_drawings()
     small = guard.cost.own_bytes <= guard.limits.max_colour_stream
-    declared = declared_colours(page.parent, page, guard.limits) if small else None
+    with timed("page", "content-stream parse (colours)"):
+        declared = declared_colours(page.parent, page, guard.limits) if small else None
     pairs = paired_paths(declared, drawings)
     paints = []
     for index, drawing in enumerate(drawings):
@@ -338,7 +347,8 @@ def _render(pdf: pymupdf.Document, index: int, dpi: float, clip: Box | None) -> 
     rotated_clip = clip is not None and page.rotation
     area = pymupdf.Rect(clip.x0, clip.y0, clip.x1, clip.y1) if clip and not rotated_clip else None
     pix = page.get_pixmap(dpi=dpi, clip=area, alpha=False, colorspace=pymupdf.csRGB)
-    pixels = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
+    # the pixmap's own memory, copied once below (`samples` would copy it once more, slowly)
+    pixels = np.frombuffer(pix.samples_mv, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
     if rotated_clip:  # clips are in unrotated space: cut the shown page instead
         scale = dpi / 72
         top, bottom = round(clip.y0 * scale), round(clip.y1 * scale)

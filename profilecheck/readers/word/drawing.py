@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from lxml import etree
 
-from profilecheck.core.errors import ReadError
-from profilecheck.core.model import Box, Part, PlacedImage, Status, Transform
-from profilecheck.readers.ooxml import package as ooxml
-from profilecheck.readers.ooxml import styles as ooxml_styles
-from profilecheck.readers.ooxml.package import EMU_PER_POINT, NS, ImagePart, Package, tag, to_int, w
+from profilecheck.core.model import Box, Part, PlacedImage
+from profilecheck.readers.ooxml.package import EMU_PER_POINT, NS, Package, tag, to_int, w
+from profilecheck.readers.ooxml.pictures import (
+    ImageParts,
+    blip_effects,
+    crop_of,
+    is_decorative,
+    placed_image,
+)
 from profilecheck.readers.ooxml.styles import Styles, Theme
 from profilecheck.readers.word.text import ALTERNATE, ANCHOR, TXBX, Ctx, TextWalker, mc_choice
 
@@ -26,7 +29,6 @@ A4 = (595.3, 841.9)
 TWIPS_PER_POINT = 20
 PIC, IMAGEDATA = tag("pic", "pic"), tag("v", "imagedata")
 GROUPS = {tag("wpg", "wgp"), tag("wpg", "grpSp"), tag("a", "grpSp")}
-A14 = "http://schemas.microsoft.com/office/drawing/2010/main"
 CSS_UNITS = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, "pc": 12.0}
 
 
@@ -74,7 +76,7 @@ class Walker(TextWalker):
     ) -> None:
         super().__init__(package, styles, theme)
         self.images: list[PlacedImage] = []
-        self._image_parts: dict[str, ImagePart] = {}
+        self.image_parts = ImageParts(package, self.warnings)
         size = section.find("w:pgSz", NS) if section is not None else None
         margins = section.find("w:pgMar", NS) if section is not None else None
         self.page_width = _twips(size, "w", A4[0])
@@ -152,17 +154,14 @@ class Walker(TextWalker):
         if xfrm is not None:
             rotation = -(to_int(xfrm.get("rot")) or 0) / 60000
             flips = (xfrm.get("flipH") in ("1", "true"), xfrm.get("flipV") in ("1", "true"))
-        rect = pic.find("pic:blipFill/a:srcRect", NS)
-        crop = tuple(
-            (to_int(rect.get(side)) or 0) / 100000 if rect is not None else 0.0 for side in "ltrb"
-        )
+        crop = crop_of(pic.find("pic:blipFill/a:srcRect", NS))
         own = pic.find("pic:nvPicPr/pic:cNvPr", NS)
         described = [e for e in (place.docpr, own) if e is not None]
         if place.mapping is not None:
             described.reverse()
         alt = next((e.get(k) for k in ("descr", "title") for e in described if e.get(k)), None)
-        decorative = any(_decorative(e) for e in described)
-        effects = _blip_effects(blip, self.theme)
+        decorative = any(is_decorative(e) for e in described)
+        effects = blip_effects(blip, self.theme)
         self.place(rel_id, ctx, box, rotation, flips, crop, alt, decorative, effects)
 
     def vml(self, element: etree._Element, ctx: Ctx) -> None:
@@ -214,77 +213,12 @@ class Walker(TextWalker):
         decorative: bool,
         effects: tuple[str, ...],
     ) -> None:
-        rel = self.package.rels(ctx.source).get(rel_id)
-        if rel is None:
-            self.warnings.append(f"{ctx.source}: image relationship {rel_id!r} is missing")
-            return
-        if rel.external:
-            self.warnings.append(f"{ctx.source}: linked image {rel.target} is not in the file")
-            info = ImagePart(rel.target, 0, 0, "", "", None, "linked image")
-        else:
-            info = self.image_part(rel.target)
-        flip_h, flip_v = flips
-        if flip_h and flip_v:
-            rotation += 180
-        left, top, right, bottom = (min(max(c, -10.0), 0.99) for c in crop)
-        shown_w = info.width * (1 - left - right)
-        shown_h = info.height * (1 - top - bottom)
-        change = 1.0
-        if shown_w > 0 and shown_h > 0 and box.width > 0 and box.height > 0:
-            change = (box.width / shown_w) / (box.height / shown_h)
-        rotation = round(180 - (180 - rotation) % 360, 2) + 0.0  # in (-180, 180]
-        transform = Transform(
-            rotation=rotation,
-            mirrored=flip_h != flip_v,
-            aspect_ratio_change=change,
-            crop=(left, top, right, bottom),
-        )
-        self.images.append(
-            PlacedImage(
-                box=box,
-                pixel_width=info.width,
-                pixel_height=info.height,
-                part=ctx.part,
-                transform=transform,
-                name=info.name,
-                alt_text=(alt.strip() or None) if alt else None,
-                colour_mode=info.mode,
-                digest=info.digest,
-                effects=effects,
-                decorative=decorative,
-                _loader=info.loader,
+        info = self.image_parts.related(ctx.source, rel_id)
+        if info is not None:
+            image = placed_image(
+                info, box, ctx.part, rotation, flips, crop, alt, decorative, effects
             )
-        )
-
-    def image_part(self, name: str) -> ImagePart:
-        if name not in self._image_parts:
-            try:
-                if not self.package.has(name):
-                    raise ooxml.refuse("unreadable-file", "the part is missing")
-                info = ooxml.image_part(self.package, name, _decode)
-            except ReadError as error:
-                info = ImagePart(name, 0, 0, "", "", None, error.message)
-            if info.problem:
-                self.warnings.append(f"image {name}: {info.problem}")
-            elif info.loader is not None:
-                from profilecheck.readers.pixels import reduced_note, reduced_size
-
-                limits, size = self.package.limits, (info.width, info.height)
-                if reduced_size(*size, limits) != size:
-                    self.warnings.append(reduced_note(name, *size, limits))
-            self._image_parts[name] = info
-        return self._image_parts[name]
-
-
-def _decode(data: bytes) -> Any:
-    try:
-        from profilecheck.readers.pixels import decode, open_image  # Pillow on demand
-
-        return decode(open_image(data))
-    except (ReadError, MemoryError):
-        raise
-    except Exception as error:
-        raise ReadError(Status.UNREADABLE, "unreadable-file", f"image data broken: {error}")
+            self.images.append(image)
 
 
 def _twips(element: etree._Element | None, attr: str, default: float) -> float:
@@ -322,35 +256,3 @@ def _vml_effects(data: etree._Element) -> list[str]:
         name = {"grayscale": "grayscale", "bilevel": "biLevel"}.get(attr)
         effects.append(name if name and value in ("t", "true") else f"{attr}={value}")
     return effects
-
-
-def _decorative(element: etree._Element) -> bool:
-    return any(ext.get("val") in ("1", "true") for ext in element.iter("{*}decorative"))
-
-
-def _blip_effects(blip: etree._Element, theme: Theme) -> tuple[str, ...]:
-    """Word's recolour and picture-colour settings on a picture, as short strings."""
-    effects = []
-    for child in blip:
-        if not isinstance(child.tag, str):
-            continue
-        local = etree.QName(child).localname
-        if local == "extLst":
-            for effect in child.iter(f"{{{A14}}}imgEffect"):
-                effects.extend(_effect(e) for e in effect if isinstance(e.tag, str))
-            continue
-        colours = [ooxml_styles.drawing_colour(c, theme) for c in child.iter() if c is not child]
-        colours = ["#" + c for c in colours if c]
-        if local == "grayscl":
-            effects.append("grayscale")
-        elif local in ("duotone", "clrChange", "clrRepl") and colours:
-            effects.append(f"{local}:{'/'.join(colours)}")
-        else:
-            effects.append(_effect(child))
-    return tuple(effects)
-
-
-def _effect(element: etree._Element) -> str:
-    local = etree.QName(element).localname
-    attrs = ",".join(f"{etree.QName(k).localname}={v}" for k, v in sorted(element.attrib.items()))
-    return f"{local}:{attrs}" if attrs else local

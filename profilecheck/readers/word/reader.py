@@ -14,12 +14,12 @@ from dataclasses import replace
 
 from lxml import etree
 
-from profilecheck.core.errors import ReadError, is_out_of_memory
 from profilecheck.core.facts import WordInfo
 from profilecheck.core.limits import Limits, hit
-from profilecheck.core.model import Document, Font, Format, Metadata, Page, Part, Status
+from profilecheck.core.model import Document, Font, Format, Metadata, Page, Part
 from profilecheck.readers.ooxml import package as ooxml
 from profilecheck.readers.ooxml.package import NS, Package, w
+from profilecheck.readers.ooxml.properties import properties
 from profilecheck.readers.ooxml.styles import Styles, Theme
 from profilecheck.readers.word.drawing import Walker
 from profilecheck.readers.word.text import PPR, Ctx, TooManyRuns
@@ -28,21 +28,7 @@ SKIPPED_NOTES = {"separator", "continuationSeparator", "continuationNotice"}
 
 
 def read_docx(path: str, limits: Limits) -> Document:
-    package = Package(path, limits)
-    try:
-        return _read(package, path, limits)
-    except (ReadError, MemoryError):
-        package.close()
-        raise
-    except RecursionError:
-        package.close()
-        raise ooxml.refuse("unreadable-file", "the Word file is nested too deeply to read")
-    except Exception as error:  # anything else a hostile or odd file provokes
-        package.close()
-        if is_out_of_memory(error):
-            raise MemoryError(str(error)) from error
-        message = f"the Word file is damaged ({type(error).__name__}: {error})"
-        raise ReadError(Status.UNREADABLE, "unreadable-file", message)
+    return ooxml.read_guarded(Package(path, limits), lambda package: _read(package, path, limits))
 
 
 def _read(package: Package, path: str, limits: Limits) -> Document:
@@ -115,27 +101,12 @@ def _first_xml(package: Package, source: str, kind: str) -> etree._Element | Non
     return None
 
 
-def _text(root: etree._Element | None, path: str) -> str | None:
-    found = root.find(path, NS) if root is not None else None
-    return (found.text or "").strip() or None if found is not None else None
-
-
 def _metadata(package: Package, styles: Styles, sections: int, macros: bool) -> Metadata:
-    core = _first_xml(package, "", "core-properties")
-    app = _first_xml(package, "", "extended-properties")
     normal = styles.defaults.get("paragraph")
     language = styles.default_rpr.get("lang.val") or styles.chain_rpr(normal).get("lang.val")
-    application = _text(app, "ep:Application")
-    return Metadata(
-        title=_text(core, "dc:title"),
-        language=language,
-        tagged=None,
-        author=_text(core, "dc:creator"),
-        created=_text(core, "dcterms:created"),
-        modified=_text(core, "dcterms:modified"),
-        producer=application,
-        word=WordInfo(core_language=_text(core, "dc:language"), sections=sections, macros=macros),
-    )
+    metadata, core_language = properties(package, language)
+    metadata.word = WordInfo(core_language=core_language, sections=sections, macros=macros)
+    return metadata
 
 
 def _page_colour(root: etree._Element) -> str | None:
