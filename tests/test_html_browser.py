@@ -6,26 +6,16 @@ system Chromium by its path). Skipped cleanly when either is missing.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pymupdf
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS
 
 from profilecheck.core.model import Box, Part, Severity, Status
 from profilecheck.core.results import FileResult, Finding, Location, RunResult
 from profilecheck.reporters import Options, render
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE_NAME = "<img src=x onerror=alert(1)>.pdf"
 HOSTILE_TEXT = "<script>window.__pwned=1</script>"
 HOSTILE_MESSAGE = '<img src=x onerror="window.__pwned=2"><b>bold</b>'
@@ -38,7 +28,7 @@ if not Path(CHROMIUM).exists():
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 

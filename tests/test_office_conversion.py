@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_json
+from conftest import ROOT, load_script, run_json
 
 from profilecheck.core.limits import Limits
 from profilecheck.core.model import Format, Status
@@ -271,23 +271,12 @@ def test_no_temporary_folder_is_left_behind(converted, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def _fixture_script():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "fixture_libreoffice", ROOT / "scripts" / "fixture_libreoffice.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @needs_soffice
 def test_tagged_pdf_from_libreoffice_passes_the_ale_profile(tmp_path):
     """The compliant Word letter exported as tagged PDF (scripts/fixture_libreoffice.py): with
     its footer at 9 pt, nothing above info; as it is, only its 7 pt footer (text-too-small:
     the profile's provisional minimum is 9 pt for PDFs, 11 pt for Word, footers included)."""
-    script = _fixture_script()
+    script = load_script("fixture_libreoffice")
     passing = tmp_path / "passing"
     script.write(passing)
     as_is = script.export_tagged(script.LETTER, tmp_path / "as-is", tmp_path / "profile")
@@ -307,7 +296,7 @@ def test_tagged_pdf_from_libreoffice_passes_the_ale_profile(tmp_path):
 def test_committed_tagged_pdf_is_tagged_with_language_and_title():
     import pymupdf
 
-    script = _fixture_script()
+    script = load_script("fixture_libreoffice")
     with pymupdf.open(ROOT / "fixtures" / "pdf" / script.NAME) as document:
         catalog = document.xref_object(document.pdf_catalog())
         assert "/StructTreeRoot" in catalog and "/Lang (sv-SE)" in catalog

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -11,6 +10,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 from click.testing import CliRunner
+from conftest import load_script
 
 from profilecheck.cli.main import main
 from profilecheck.core.model import Box, Part, Severity, Status
@@ -332,17 +332,8 @@ def test_translations_follow_language():
     assert translator("de")("Overview") == "Overview"
 
 
-def _compiler():
-    spec = importlib.util.spec_from_file_location(
-        "compile_catalogues", ROOT / "scripts" / "compile_catalogues.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_committed_catalogues_are_compiled_and_complete():
-    compiler = _compiler()
+    compiler = load_script("compile_catalogues")
     assert compiler.compile_all(check=True) == [], "run scripts/compile_catalogues.py"
     used = set()
     sources = [*ROOT.glob("profilecheck/reporters/*.py")]

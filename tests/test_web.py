@@ -7,7 +7,6 @@ TestClient reads a request's whole body before the application sees it).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -19,6 +18,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 pytest.importorskip("starlette")
 pytest.importorskip("python_multipart")
@@ -513,17 +513,8 @@ def test_keep_reports_keeps_the_reports_not_the_uploads(engine, tmp_path):
     assert list(uploads.iterdir()) == []
 
 
-def _compiler():
-    spec = importlib.util.spec_from_file_location(
-        "compile_catalogues", ROOT / "scripts" / "compile_catalogues.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_page_catalogues_are_compiled_and_complete():
-    compiler = _compiler()
+    compiler = load_script("compile_catalogues")
     web = ROOT / "profilecheck" / "web"
     reporters = ROOT / "profilecheck" / "reporters" / "locale"
     used: set[str] = set()

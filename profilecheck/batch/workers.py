@@ -26,7 +26,7 @@ from typing import Any
 
 from profilecheck.core import timing
 from profilecheck.core.errors import is_out_of_memory
-from profilecheck.core.limits import PROCESS, memory_message
+from profilecheck.core.limits import PROCESS, cap_address_space, memory_message
 from profilecheck.core.model import Status
 from profilecheck.profile.config import Settings
 from profilecheck.profile.loading import Profile
@@ -159,15 +159,7 @@ def _cap_memory(max_memory_mb: int) -> None:
     if max_memory_mb <= 0:
         return
     PROCESS["max_memory_mb"] = max_memory_mb  # messages made in this process name it
-    try:
-        import resource
-    except ImportError:  # Windows: no RLIMIT_AS; the time limit still applies
-        return
-    limit = max_memory_mb * 1024 * 1024
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    cap_address_space(max_memory_mb)
 
 
 def _silence_stderr() -> None:

@@ -86,3 +86,19 @@ def memory_message(what: str = "") -> str:
     if PROCESS["max_memory_mb"]:
         text += f" at the memory limit of {PROCESS['max_memory_mb']:,} MB per file (--max-memory)"
     return text
+
+
+def cap_address_space(memory_mb: int) -> None:
+    """Limit this process's address space (and its children's) to `memory_mb`; 0: no limit.
+    Where the platform has no RLIMIT_AS (Windows) only the time limit applies."""
+    if memory_mb <= 0:
+        return
+    try:
+        import resource
+    except ImportError:
+        return
+    limit = memory_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

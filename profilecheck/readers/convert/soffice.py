@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from profilecheck.core.files import open_regular
-from profilecheck.core.limits import PROCESS, Limits
+from profilecheck.core.limits import PROCESS, Limits, cap_address_space
 
 SOFFICE = "soffice"
 TAIL = 2000  # characters of LibreOffice's output kept for a message
@@ -178,7 +178,7 @@ def _run(command: list[str], folder: Path, limits: Budget) -> str:
             stdout=sink,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: killed whole
-            preexec_fn=functools.partial(_cap_memory, limits.memory_mb),
+            preexec_fn=functools.partial(cap_address_space, limits.memory_mb),  # in the child,
         )
         try:
             process.wait(timeout=limits.seconds if limits.seconds > 0 else None)
@@ -215,17 +215,6 @@ def _kill_group(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=5)
-
-
-def _cap_memory(memory_mb: int) -> None:  # in the child, before exec
-    import resource
-
-    if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _settings() -> str:
