@@ -14,7 +14,8 @@ import struct
 import sys
 from pathlib import Path
 
-LOCALE_DIR = Path(__file__).resolve().parents[1] / "profilecheck" / "reporters" / "locale"
+PACKAGE = Path(__file__).resolve().parents[1] / "profilecheck"
+LOCALE_DIRS = (PACKAGE / "reporters" / "locale", PACKAGE / "web" / "locale")  # reports, web page
 MAGIC = 0x950412DE
 
 
@@ -77,7 +78,7 @@ def mo_bytes(messages: dict[str, str]) -> bytes:
 def compile_all(check: bool = False) -> list[Path]:
     """Write (or with `check`, compare) every catalogue; returns the stale ones."""
     stale = []
-    for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
+    for po in sorted(po for folder in LOCALE_DIRS for po in folder.glob("*/LC_MESSAGES/*.po")):
         image = mo_bytes(parse_po(po.read_text(encoding="utf-8")))
         mo = po.with_suffix(".mo")
         if mo.exists() and mo.read_bytes() == image:
