@@ -7,9 +7,11 @@
 (b) `scan --jobs 2 --no-cache` over ../shared/corpus/pdf (the whole bundled profile unless
     options say otherwise), against `pdffonts` on each file on one core (target: at least
     1.0x its throughput), and 2 workers against 1 (target: at least 1.8x), with the
-    `--statistics` table and the largest process's peak memory (target: 400 MB per worker).
+    `--statistics` table and the largest process's peak memory (target: 400 MB per worker);
+    with `--dask`, also `scan --executor dask` on a `LocalCluster` of 2 single-threaded worker
+    processes, and its cost per file over `--jobs 2`.
 
-    python benchmarks/bench_scan.py [--files 10000] [--folder F] [--limit N]
+    python benchmarks/bench_scan.py [--files 10000] [--folder F] [--limit N] [--dask]
                                     [--skip-warm] [--skip-corpus] [scan options, e.g. --select F]
 """
 
@@ -108,7 +110,18 @@ def pdffonts_each(files: list[Path]) -> None:
         subprocess.run(["pdffonts", str(path)], capture_output=True)
 
 
-def bench_corpus(folder: Path, limit: int, extra: list[str]) -> None:
+def dask_scan(base: tuple[str, ...]) -> float:
+    """Seconds for `scan --executor dask` on a local cluster of 2 worker processes (the
+    cluster's start not counted: a shared cluster is already running)."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster:
+        seconds, _ = best_of(1, lambda: cli(*base, "--executor", "dask", "--scheduler",
+                                            cluster.scheduler_address))  # fmt: skip
+    return seconds
+
+
+def bench_corpus(folder: Path, limit: int, extra: list[str], with_dask: bool = False) -> None:
     files = sorted(p for p in folder.rglob("*") if p.is_file())[: limit or None]
     if not files:
         print(f"(b) skipped: no files in {folder}")
@@ -127,6 +140,7 @@ def bench_corpus(folder: Path, limit: int, extra: list[str]) -> None:
             seconds[jobs], done = best_of(1, lambda jobs=jobs: cli(*base, "--jobs", str(jobs)))
             tables[jobs] = done.stderr[done.stderr.find("Timing: ") :]
         summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
+        on_dask = dask_scan(base) if with_dask else None
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     n = len(files)
     print(f"(b) {n} files of {folder} ({summary['statuses']}); {os.cpu_count()} CPUs, load "
@@ -137,6 +151,10 @@ def bench_corpus(folder: Path, limit: int, extra: list[str]) -> None:
               f"{n / seconds[jobs]:6.1f} files/s  {fonts / seconds[jobs]:.2f}x pdffonts")  # fmt: skip
     print(f"    --jobs 2: {fonts / seconds[2]:.2f}x pdffonts (target >= 1.0x); 2 workers "
           f"{seconds[1] / seconds[2]:.2f}x 1 worker (target >= 1.8x)")  # fmt: skip
+    if on_dask is not None:
+        extra_ms = (on_dask - seconds[2]) / n * 1000
+        print(f"    scan --executor dask (LocalCluster, 2 workers)  {on_dask:7.1f} s  "
+              f"{n / on_dask:6.1f} files/s; {extra_ms:+.1f} ms per file over --jobs 2")  # fmt: skip
     print(f"    largest process's peak memory: {peak:.0f} MB (target <= 400 MB per worker)")
     print("    --statistics of --jobs 2:")
     print("".join(f"      {line}\n" for line in tables[2].splitlines()), end="")
@@ -149,11 +167,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="(b): only the first N files")
     parser.add_argument("--skip-warm", action="store_true")
     parser.add_argument("--skip-corpus", action="store_true")
+    parser.add_argument("--dask", action="store_true", help="(b): also on a Dask LocalCluster")
     args, extra = parser.parse_known_args()
     if not args.skip_warm:
         bench_warm(args.files, extra)
     if not args.skip_corpus:
-        bench_corpus(args.folder, args.limit, extra)
+        bench_corpus(args.folder, args.limit, extra, args.dask)
 
 
 if __name__ == "__main__":

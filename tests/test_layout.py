@@ -21,6 +21,7 @@ LAYERS = [
     "analyses",
     "engine",
     "checks",
+    "fix",
     "suppress",
     "reporters",
     "batch",

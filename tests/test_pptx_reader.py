@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import colorsys
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -606,7 +607,10 @@ def test_contrast_is_measured_against_what_lies_under_the_text(tmp_path: Path) -
     _, report = run_json("--exit-zero", "--select", "A505,A508", str(path))
     found = {f["name"]: f for f in report["files"][0]["findings"]}
     assert "Mörk text" in found["text-contrast-low"]["message"]
-    assert found["accessibility-unchecked"]["measured"]["spans"] == 1
+    if shutil.which("soffice") is None:  # only a render could tell
+        assert found["accessibility-unchecked"]["measured"]["spans"] == 1
+    else:  # measured on LibreOffice's rendering of the slide (tests/test_office_pages.py)
+        assert "accessibility-unchecked" not in found
 
 
 def test_the_masters_and_layouts_own_shapes_show_on_their_slides(tmp_path: Path) -> None:

@@ -428,7 +428,10 @@ def test_checks_wait_in_order_with_their_place_in_line(engine):
                 break
             time.sleep(0.05)
         assert states == ["done"] * 5
-    assert order == [f"{n}.pdf" for n in range(5)]
+    # first come, first served; with two runners, one taken a moment after the other may enter
+    # `slow` first, so each job starts within one place of its turn
+    assert sorted(order) == [f"{n}.pdf" for n in range(5)]
+    assert all(abs(place - int(name[0])) <= 1 for place, name in enumerate(order))
     assert running["most"] == 2
 
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from profilecheck.analyses import tesseract
 from profilecheck.core.model import Box, Document, Page, Part, PlacedImage, TextSpan
 from profilecheck.core.timing import timed
 
@@ -48,6 +46,8 @@ def tesseract_path() -> str | None:
 
 @cache
 def installed_languages() -> frozenset[str]:
+    import subprocess  # here: a Word file without pictures never needs it
+
     binary = tesseract_path()
     if binary is None:
         return frozenset()
@@ -152,6 +152,10 @@ def _image_bytes(pixels: Any) -> bytes | None:
 
 
 def _recognise(pixels, settings, results, page_number, origin, sx, sy):
+    import subprocess
+
+    from profilecheck.analyses import tesseract  # ctypes and libtesseract: only for OCR
+
     langs = languages(settings.languages)
     command = [tesseract_path(), "stdin", "stdout", "-l", langs, "tsv"]
     image = _image_bytes(pixels)

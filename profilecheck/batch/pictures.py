@@ -5,7 +5,9 @@ page), so it is made where `--timeout` and `--max-memory` apply, never in the pa
 report plans which pages it shows (`reporters.html.requests`, from the findings alone), the
 same executor as the scan runs `reporters.pictures.draw` on each file (workers that build no
 engine), and the results go to the reporter in `RunResult.pictures`. A file whose pictures
-time out or exhaust a worker's memory is shown without them; the report goes on.
+time out or exhaust a worker's memory is shown without them; the report goes on. Word and
+PowerPoint files are rendered by LibreOffice here too (`readers.convert.render`), its run killed
+at 80 % of the worker's time limit, so a hanging LibreOffice leaves a note, not a lost worker.
 """
 
 from __future__ import annotations

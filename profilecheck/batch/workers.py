@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import math
-import multiprocessing
 import os
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,7 +213,7 @@ class ProcessExecutor:
     engine: Any = None  # with fork: built here already, so workers start in milliseconds
 
     def map(self, tasks: Iterator[Task]) -> Iterator[Outcome]:
-        context = multiprocessing.get_context(self.start_method)
+        context = self._context()
         workers = [self._start(context) for _ in range(max(1, self.jobs))]
         failures = 0
         try:
@@ -243,6 +242,23 @@ class ProcessExecutor:
             for worker in workers:
                 self._stop(worker)
 
+    def _context(self) -> Any:
+        """Fork: `batch.forked`, without multiprocessing's import (`check` in a pre-commit hook)."""
+        if self.start_method == "fork":
+            from profilecheck.batch import forked
+
+            return forked.ForkContext
+        import multiprocessing
+
+        return multiprocessing.get_context(self.start_method)
+
+    def _wait(self) -> Callable[..., list]:
+        if self.start_method == "fork":
+            from profilecheck.batch.forked import wait
+        else:
+            from multiprocessing.connection import wait
+        return wait
+
     def _start(self, context: Any) -> _Worker:
         parent, child = context.Pipe()
         inherited = self.engine if self.start_method == "fork" else None
@@ -267,8 +283,7 @@ class ProcessExecutor:
         return exhausted
 
     def _collect(self, workers: list[_Worker]) -> Iterator[Outcome]:
-        from multiprocessing.connection import wait
-
+        wait = self._wait()
         busy = [w.deadline for w in workers if w.task is not None]
         timeout = max(0.0, min(busy) - time.monotonic()) if busy else 1.0
         timeout = None if timeout == math.inf else timeout

@@ -37,6 +37,7 @@ class Pattern:
     finding: str = ""
     description: str | dict[str, str] = ""  # a text, or texts by language: sv = "", en = ""
     suggestion: str | dict[str, str] | None = None
+    replacement: str = ""  # what `profilecheck fix` writes instead (else the suggestion's number)
     ignore_case: bool = True
 
     def search(self, page: PageText) -> Iterator[tuple[int, int, str]]:
@@ -86,7 +87,7 @@ class TextRule(RuleType):
     occurrence, with its page and box; required patterns give one finding per document when
     no page has them. A pattern's `description`
     ({description} in the rule file's messages) and `suggestion` are a text, or a table of
-    texts by language.
+    texts by language; `replacement` is what `profilecheck fix` writes in the pattern's place.
     """
 
     name = "text"

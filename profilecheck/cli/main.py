@@ -32,6 +32,7 @@ LAZY_COMMANDS = {
     "explain": "profilecheck.cli.rules:explain",
     "profile": "profilecheck.cli.profile:profile",
     "serve": "profilecheck.cli.serve:serve",
+    "fix": "profilecheck.cli.fix:fix",
 }
 
 

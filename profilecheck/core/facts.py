@@ -1,17 +1,19 @@
 """Typed facts a reader records about a whole file, beside its pages: the contract between
 readers, which fill them, and rules, which only read them.
 
-`Metadata` (in `model`) holds one of these per format: `ImageInfo` for an image file,
-`WordInfo` for a Word package, `PresentationInfo` for a PowerPoint one, `StructureTree` for a
-PDF. A fact the format does not have is `None` there, never a guess. Nothing here imports the
-rest of the model.
+`Metadata` (here, and imported by `model`) holds one of these per format: `ImageInfo` for an
+image file, `WordInfo` for a Word package, `PresentationInfo` for a PowerPoint one,
+`StructureTree` for a PDF. A fact the format does not have is `None` there, never a guess.
+`Rendering` is a Word or PowerPoint file's pages as LibreOffice lays them out. Nothing here
+imports the rest of the model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,3 +110,40 @@ class StructureTree:
     @property
     def error(self) -> str | None:
         return self.walk.error
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str | None = None
+    language: str | None = None
+    tagged: bool | None = None  # None: not applicable to the format
+    display_title: bool | None = None
+    author: str | None = None
+    created: str | None = None  # ISO 8601 where known
+    modified: str | None = None
+    producer: str | None = None
+    encrypted: bool = False  # opened, but had encryption (owner password only)
+    # What only one format has; None for the others (see `facts`).
+    image: ImageInfo | None = None
+    word: WordInfo | None = None
+    presentation: PresentationInfo | None = None
+    structure: StructureTree | None = None  # PDF: the tags, walked on first use
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """A Word or PowerPoint document's pages as LibreOffice lays them out: the document rendered
+    to PDF once per file in the run (`readers/convert/render.py`), read by the PDF reader.
+
+    `pages` are model `Page`s of that PDF (page N of a presentation is slide N): they render
+    like a PDF's (`page.render(dpi, clip)`, `can_render`) and have the PDF's text spans,
+    images and paints. `pdf` is the rendered PDF's path, readable by PyMuPDF while the document
+    is open. When the rendering could not be made (a time or memory limit, a crash) `pages` is
+    empty and `problem` says why. `note` ({"sv": ..., "en": ...}) is what a finding made from
+    the rendering adds to its message: LibreOffice's layout can differ slightly from Word's.
+    """
+
+    pages: Sequence[Any] = ()
+    pdf: str | None = None
+    problem: str = ""
+    note: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from profilecheck.core.facts import ImageInfo, PresentationInfo, StructureTree, WordInfo
+from profilecheck.core.facts import Metadata, Rendering
 from profilecheck.core.timing import page_work, timed
 
 if TYPE_CHECKING:
@@ -288,24 +288,6 @@ class Drawn:
 
 
 @dataclass(slots=True)
-class Metadata:
-    title: str | None = None
-    language: str | None = None
-    tagged: bool | None = None  # None: not applicable to the format
-    display_title: bool | None = None
-    author: str | None = None
-    created: str | None = None  # ISO 8601 where known
-    modified: str | None = None
-    producer: str | None = None
-    encrypted: bool = False  # opened, but had encryption (owner password only)
-    # What only one format has; None for the others (see `facts`).
-    image: ImageInfo | None = None
-    word: WordInfo | None = None
-    presentation: PresentationInfo | None = None
-    structure: StructureTree | None = None  # PDF: the tags, walked on first use
-
-
-@dataclass(slots=True)
 class Page:
     """One page. Content lists are filled by the reader's loaders on first access."""
 
@@ -382,6 +364,8 @@ class Document:
     # LibreOffice conversion (readers/convert/). Every finding on the file says so.
     source: dict[str, str] = field(default_factory=dict)
     _close: Callable[[], None] | None = field(default=None, repr=False)
+    # Word, PowerPoint: renders the pages with LibreOffice (readers/convert/render.attach)
+    _renderer: Callable[[], Rendering] | None = field(default=None, repr=False)
 
     def analysis(self, name: str, compute: Callable[[Document], Any]) -> Any:
         """Shared per-document work: computed by the first rule that asks, reused by the rest."""
@@ -389,6 +373,14 @@ class Document:
             with timed("analysis", name):
                 self.analyses[name] = compute(self)
         return self.analyses[name]
+
+    def rendered_pages(self) -> Rendering | None:
+        """Word and PowerPoint: the pages as LibreOffice lays them out, rendered to PDF on the
+        first call (once per file in the run) and kept; None where there is no rendering (an
+        other format, or no LibreOffice). See `facts.Rendering`."""
+        if self._renderer is None:
+            return None
+        return self.analysis("office-render", lambda _document: self._renderer())
 
     def spans(self) -> Iterator[TextSpan]:
         for page in self.pages:

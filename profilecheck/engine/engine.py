@@ -9,7 +9,7 @@ a configuration error, like a wrong parameter.
 
 from __future__ import annotations
 
-import difflib
+import functools
 import re
 import time
 import warnings
@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from profilecheck.core import codes
 from profilecheck.core.errors import ReadError, is_out_of_memory
+from profilecheck.core.facts import Rendering
 from profilecheck.core.files import NotRegularFile
 from profilecheck.core.limits import DEFAULT_LIMITS, Limits, memory_message
 from profilecheck.core.model import Document, Format, Severity, Status
@@ -83,6 +84,8 @@ def compile_rules(profile: Profile) -> tuple[list[ActiveRule], list[Problem]]:
 
 def unknown_rule_type(name: str) -> str:
     """The problem with a rule type nothing provides, with the nearest installed one."""
+    import difflib  # only on this error path: it costs the pre-commit path's start
+
     known = sorted(registry.available())
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"installed: {', '.join(known)}"
@@ -171,6 +174,10 @@ class Engine:
             text = _os_text(error) if isinstance(error, OSError) else f"{error}"
             return file_problem(path, fmt, Status.UNREADABLE, "unreadable-file", text)
         with document:
+            if sniffed.format in RENDERED_FORMATS:  # LibreOffice's pages, when a rule asks
+                document._renderer = functools.partial(
+                    _office_pages, document, sniffed.format, self.limits
+                )
             findings = self._run_rules(document)
             # what the reader left unread (a limit, damage), also while the rules ran
             findings += [_finding(path, *unread) for unread in _by_pages(document.unread)]
@@ -303,3 +310,20 @@ def _ranges(numbers: list[str]) -> str:
 
 def _os_text(error: OSError) -> str:
     return f"cannot open the file: {error.strerror or error}"
+
+
+# Word and PowerPoint, natively or through a conversion: the formats readers/convert/render.py
+# lays out with LibreOffice (its SOURCES; tests/test_office_pages.py keeps the two alike).
+RENDERED_FORMATS = frozenset(
+    (Format.DOCX, Format.LEGACY_DOC, Format.RTF, Format.ODT, Format.PPTX, Format.PPT, Format.ODP)
+)
+
+
+def _office_pages(document: Document, fmt: Format, limits: Limits) -> Rendering | None:
+    """The first call to `document.rendered_pages()`: only now is the LibreOffice converter
+    loaded (a check that needs no pixels, such as a pre-commit run on a .docx, never loads it)."""
+    from profilecheck.readers.convert import render
+
+    lazy = document._renderer
+    render.attach(document, fmt, limits)  # sets the real renderer, or none without LibreOffice
+    return None if document._renderer is lazy else document._renderer()

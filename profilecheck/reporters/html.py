@@ -4,7 +4,9 @@ An overview (files checked, passed, failed, compliance scores, the worst checks)
 its findings grouped by check, each with a thumbnail of its page and the offending area outlined,
 the message, measured value and limit, the suggestion and a link to the check's explanation in
 the appendix. PDF pages and images are shown as thumbnails (each page embedded once as a JPEG
-data: URI, capped per file and per report); Word documents by a text excerpt. The report plans
+data: URI, capped per file and per report); Word and PowerPoint files too where LibreOffice
+renders them (a Word finding on the page where its excerpt is found, else on page 1, said so),
+else Word documents by a text excerpt. The report plans
 which pages it shows (`requests`, opening nothing); `reporters.pictures.draw` makes them, in
 `scan`'s worker processes under their limits (`RunResult.pictures`), or here when the run
 brings none.
@@ -17,6 +19,7 @@ remote content.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -26,6 +29,7 @@ from profilecheck.core.model import Box, Format, Severity, Status
 from profilecheck.core.printable import printable
 from profilecheck.core.results import FileResult, Finding, RunResult
 from profilecheck.engine.score import file_passed, scores, worst_checks
+from profilecheck.readers.convert.render import SOURCES, renderable
 from profilecheck.reporters import Options, display_path
 from profilecheck.reporters.i18n import SEVERITY_LABELS, STATUS_LABELS, label, translator
 from profilecheck.reporters.pictures import JPEG_URI, Drawn, Request, draw
@@ -36,6 +40,9 @@ MAX_PICTURES_PER_FILE = 20  # at most pictures.MAX_PAGES
 MAX_EXCERPTS = 200  # Word text excerpts per report
 MAX_FINDINGS_PER_FILE = 300
 PICTURED = (Format.PDF.value, Format.IMAGE.value)
+OFFICE = tuple(fmt.value for fmt in SOURCES)  # pictured when LibreOffice renders them
+QUOTED = re.compile(r"[“”]([^“”]{3,})”")  # a finding's excerpt as its message quotes it
+MAX_TEXTS = 100  # excerpts searched per file
 
 
 @dataclass
@@ -52,6 +59,8 @@ class FindingView:
     severity: str
     picture: Picture | None
     outline: Box | None
+    page: int | None = None  # the page shown: the finding's, or where its excerpt was found
+    unplaced: bool = False  # shown on page 1: its place on the rendered pages was not found
 
 
 @dataclass
@@ -74,6 +83,8 @@ class FileView:
     groups: list[GroupView] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
     excerpt: list[str] = field(default_factory=list)  # lines
+    rendered: bool = False  # the pictures are LibreOffice's rendering of a Word/PowerPoint file
+    note: str = ""  # why a Word or PowerPoint file's pages are not shown
     hidden: int = 0  # findings beyond MAX_FINDINGS_PER_FILE
 
 
@@ -105,14 +116,26 @@ def render(run: RunResult, options: Options) -> str:
 
 def requests(run: RunResult) -> list[Request]:
     """What the report shows of each file, from its findings alone: pictures of the pages with
-    findings (PDFs, images; capped per file and per report, in the order of the files) and a
-    text excerpt of Word files with findings (capped per report)."""
+    findings (PDFs, images, and Word and PowerPoint files LibreOffice renders; capped per file
+    and per report, in the order of the files) and a text excerpt of Word files with findings
+    that are not rendered (capped per report)."""
     out: list[Request] = []
     pictures, excerpts = MAX_PICTURES, MAX_EXCERPTS
     for result in run.files:
         if result.status is not Status.CHECKED or not result.findings:
             continue
-        if result.format == Format.DOCX.value and excerpts > 0:
+        if result.format in OFFICE and pictures > 0 and renderable(result.format):
+            shown = result.findings[:MAX_FINDINGS_PER_FILE]
+            pages = sorted({f.location.page for f in shown if f.location.page})
+            texts = [_excerpt(f) for f in shown if not f.location.page]
+            texts = list(dict.fromkeys(text for text in texts if text))[:MAX_TEXTS]
+            pages = pages[: min(MAX_PICTURES_PER_FILE, pictures)]
+            # at most: these pages, those where the texts are found, and page 1
+            pictures -= min(len(pages) + len(texts) + 1, MAX_PICTURES_PER_FILE)
+            word = result.format == Format.DOCX.value and excerpts > 0
+            excerpts -= word  # shown instead of the pages, if they cannot be rendered
+            out.append(Request(result.path, tuple(pages), word, tuple(texts)))
+        elif result.format == Format.DOCX.value and excerpts > 0:
             excerpts -= 1
             out.append(Request(result.path, excerpt=True))
         elif result.format in PICTURED and pictures > 0:
@@ -170,11 +193,27 @@ def _file_view(
     }
     view.excerpt = str(made.get("excerpt", "")).splitlines()
     view.pictures = list(pictures.values())
-    view.groups = _groups(shown, pictures, run.lang)
+    view.rendered = bool(made.get("rendered")) and bool(pictures)
+    view.note = str(made.get("note", "")) if result.format in OFFICE else ""
+    places = made.get("places") if view.rendered else None
+    if view.rendered and not isinstance(places, dict):
+        places = {}
+    view.groups = _groups(shown, pictures, run.lang, places)
     return view
 
 
-def _groups(findings: list[Finding], pictures: dict[int, Picture], lang: str) -> list[GroupView]:
+def _excerpt(finding: Finding) -> str:
+    """The text a finding quotes (“...”), by which it is found on a rendered page."""
+    quoted = QUOTED.search(finding.message)
+    return quoted.group(1).strip() if quoted else ""
+
+
+def _groups(
+    findings: list[Finding],
+    pictures: dict[int, Picture],
+    lang: str,
+    places: dict[str, Any] | None = None,  # a rendered Word/PowerPoint file's
+) -> list[GroupView]:
     by_name: dict[str, list[Finding]] = {}
     for finding in findings:
         by_name.setdefault(finding.name, []).append(finding)
@@ -182,19 +221,27 @@ def _groups(findings: list[Finding], pictures: dict[int, Picture], lang: str) ->
     for name, found in by_name.items():
         worst = max((f.severity for f in found), key=lambda s: s.rank)
         check = codes.CATALOGUE.get(name)
-        items = [
-            FindingView(
-                f,
-                f.severity.value,
-                pictures.get(f.location.page or 0),
-                _outline(f.location.box, pictures.get(f.location.page or 0)),
-            )
-            for f in found
-        ]
+        items = [_finding_view(f, pictures, places) for f in found]
         label_text = label(SEVERITY_LABELS, worst.value, lang)
         groups.append(GroupView(check.code if check else "?", name, worst.value, label_text, items))
     groups.sort(key=lambda g: (-Severity(g.severity).rank, g.code))
     return groups
+
+
+def _finding_view(
+    finding: Finding, pictures: dict[int, Picture], places: dict[str, Any] | None
+) -> FindingView:
+    """A finding with its page's picture: its own page, else (a Word finding on rendered
+    pages) the page where its excerpt was found, else page 1 without an outline."""
+    severity, page, box = finding.severity.value, finding.location.page, finding.location.box
+    if page is None and places is not None and pictures.get(1) is not None:
+        place = places.get(_excerpt(finding))
+        try:
+            page, box = int(place[0]), Box(*map(float, place[1]))
+        except (TypeError, ValueError, IndexError):
+            return FindingView(finding, severity, pictures[1], None, 1, unplaced=True)
+    picture = pictures.get(page or 0)
+    return FindingView(finding, severity, picture, _outline(box, picture), page)
 
 
 def _outline(box: Box | None, picture: Picture | None) -> Box | None:

@@ -31,8 +31,10 @@ Decisions worth knowing:
   structure tree that cannot be read, is empty, or is larger than the walk's node limit (alt
   text of its figures, or of the rest of them, not checked), and text over pictures whose page
   could not be rendered or lies beyond `contrast-max-pages` (contrast not measured).
-- Word has no rendered pages: text is measured against its highlight or shading, else the
-  document's page colour (Design > Page Color), else white.
+- Word text is measured against its highlight or shading, else the document's page colour
+  (Design > Page Color), else white. Slide text against what the reader found behind it; over
+  a picture or a gradient, against the slide as LibreOffice renders it (where installed; the
+  finding says so, as its layout can differ slightly from PowerPoint's), else unchecked.
 - Messages and their pieces of text (`[texts]`: no-tree, not-marked, no-title, not-displayed;
   the {reason} of accessibility-unchecked: tree-broken with {error}, tree-empty,
   tree-truncated with {elements}, contrast-not-rendered and contrast-limit with {pages} and
@@ -44,7 +46,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from profilecheck.checks.accessibility.contrast import (
     WHITE,
@@ -53,6 +55,8 @@ from profilecheck.checks.accessibility.contrast import (
     Unmeasured,
     is_large_text,
     page_contrasts,
+    rendered_slide,
+    rendering_note,
     slide_contrasts,
     to_hex,
     word_contrast,
@@ -258,13 +262,22 @@ class AccessibilityRule(RuleType):
                 sample=_sample(worst.span.text),
                 count=len(items),
             )
+            if worst.rendered and report.findings:  # LibreOffice's layout, not PowerPoint's
+                note, last = rendering_note(document, report.lang), report.findings[-1]
+                report.findings[-1] = replace(last, message=f"{last.message} ({note})")
         unmeasured = [page.unmeasured for page in contrasts if page.unmeasured]
         for why in dict.fromkeys(item.why for item in unmeasured):
             _unmeasured([item for item in unmeasured if item.why == why], report)
 
     def measure(self, document: Document) -> list[PageContrasts]:
-        if document.format is Format.PPTX:  # what is behind the text, as the reader says
-            return [slide_contrasts(page) for page in document.pages]
+        if document.format is Format.PPTX:  # as the reader says, else as LibreOffice renders
+            dpi, most = self.params.contrast_dpi, self.params.contrast_max_pages
+            return [
+                slide_contrasts(
+                    page, rendered_slide(document, page.number) if i < most else None, dpi
+                )
+                for i, page in enumerate(document.pages)
+            ]
         if document.format is not Format.PDF:
             paper = _paper(document)
             spans = document.spans()

@@ -9,11 +9,12 @@ not count as background.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from profilecheck.analyses.boxes import BoxIndex
-from profilecheck.core.model import Box, Page, Paint, TextSpan
+from profilecheck.core.model import Box, Document, Page, Paint, TextSpan
 
 if TYPE_CHECKING:
     import numpy as np
@@ -84,6 +85,7 @@ class Measured:
     span: TextSpan
     background: RGB
     ratio: float
+    rendered: bool = False  # the background is read from LibreOffice's rendering of the slide
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,19 +188,71 @@ def word_contrast(span: TextSpan, paper: RGB = WHITE) -> Measured | None:
     return Measured(span, background, contrast_ratio(span.colour.rgb, background))
 
 
-def slide_contrasts(page: Page) -> PageContrasts:
+# a slide's page as LibreOffice renders it, or None and why not ("" when there is no renderer)
+Rendered = Callable[[], tuple[Page | None, str]]
+
+
+def slide_contrasts(page: Page, rendered: Rendered | None = None, dpi: int = 100) -> PageContrasts:
     """A slide's text against what the PowerPoint reader found behind it (`shading`: the fill
     of its shape or of what lies under it, else the slide's background). Text over a picture or
-    a gradient has none: a render could tell, and slides are not rendered, so it is unmeasured.
-    Speaker notes are not shown on the slide: not measured."""
-    measured, unknown = [], 0
+    a gradient has none: it is read from the slide as LibreOffice renders it (`rendered`, asked
+    only then; `Measured.rendered`), else it is unmeasured. Speaker notes are not shown on the
+    slide: not measured."""
+    measured, unknown = [], []
     for span in page.spans:
         if span.colour is None or span.colour.rgb is None or span.part == "notes":
             continue
         behind = span.highlight or span.shading
         if behind is None or behind.rgb is None:
-            unknown += 1
+            unknown.append(span)
             continue
         measured.append(Measured(span, behind.rgb, contrast_ratio(span.colour.rgb, behind.rgb)))
-    missed = Unmeasured(page.number, unknown, "contrast-not-rendered") if unknown else None
-    return PageContrasts(measured, missed)
+    detail = ""
+    if unknown and rendered is not None:
+        unknown, detail = _from_rendering(unknown, rendered, dpi, measured)
+    missed = Unmeasured(page.number, len(unknown), "contrast-not-rendered", detail)
+    return PageContrasts(measured, missed if unknown else None)
+
+
+def _from_rendering(
+    spans: list[TextSpan], rendered: Rendered, dpi: int, measured: list[Measured]
+) -> tuple[list[TextSpan], str]:
+    """Spans measured against the rendered slide (added to `measured`): those left, and why."""
+    page, detail = rendered()
+    if page is None:
+        return spans, detail
+    try:
+        render = page.render(dpi)
+    except Exception as error:  # measure only what needs no render
+        return spans, str(error) or type(error).__name__
+    left = []
+    for span in spans:
+        region = crop(render, span.box, dpi) if span.box and span.box.area > 0 else None
+        if region is None:
+            left.append(span)
+            continue
+        text = span.colour.rgb  # type: ignore[union-attr]
+        background = background_of(region, text)
+        measured.append(Measured(span, background, contrast_ratio(text, background), True))
+    return left, ""
+
+
+def rendered_slide(document: Document, number: int) -> Rendered:
+    """Slide `number` as LibreOffice renders it, asked for on first use (`Rendered`)."""
+
+    def get() -> tuple[Page | None, str]:
+        rendering = document.rendered_pages()
+        if rendering is None:
+            return None, ""
+        if number <= len(rendering.pages):
+            return rendering.pages[number - 1], ""
+        return None, rendering.problem or f"LibreOffice rendered {len(rendering.pages)} slides"
+
+    return get
+
+
+def rendering_note(document: Document, lang: str) -> str:
+    """What a finding measured on the rendering adds to its message (`Rendering.note`)."""
+    rendering = document.rendered_pages()
+    note = rendering.note if rendering is not None else {}
+    return note.get(lang) or next(iter(note.values()), "")

@@ -89,6 +89,9 @@ class PaletteParams:
     # larger pictures are looked at on a copy scaled down to this many pixels
     max_image_pixels: int = 4_000_000
     preflight: list[str] = field(default_factory=list)
+    # `profilecheck fix` replaces an off-palette colour by its nearest palette colour only when
+    # the ΔE2000 between them is below this; larger differences may be deliberate
+    fix_max_delta_e: float = 10.0
 
 
 def swatches(params: PaletteParams, rule: Rule) -> list[Swatch]:

@@ -12,7 +12,15 @@ from typing import Any
 
 import pymupdf
 
+from profilecheck.readers.pdf.content import operators
+
 RASTER_KINDS = ("fill-image", "fill-imgmask")
+# What PyMuPDF may report as an image without its being an image XObject drawn: inline images
+# (BI ... ID ... EI) and shadings (sh); patterns and soft masks show up as a count that differs.
+UNSURE_OPERATORS = frozenset({"BI", "ID", "sh"})
+MAX_FORM_DEPTH = 8
+# Content walked to pair images (some 10 ms of tokenizing); past it, hashing them is cheaper
+MAX_WALK_BYTES = 256 * 1024
 
 
 def raster_boxes(page: pymupdf.Page) -> dict[tuple[float, ...], int]:
@@ -41,21 +49,125 @@ def _rounded(rect: Any) -> tuple[float, ...]:
 
 
 def image_info(page: pymupdf.Page, digests: dict[int, bytes]) -> list[dict]:
-    """`page.get_image_info(xrefs=True)`, but each image XObject decoded once per document to
-    find its digest (PyMuPDF decodes every image a page lists, again on every page listing it,
-    to tell which XObject each image drawn is). A decoding that fails is tried again, as ever."""
+    """`page.get_image_info(xrefs=True)`, without decoding every image the page draws.
+
+    PyMuPDF finds an image's XObject by decoding every image drawn on the page to hash it
+    (`hashes=True`, the costly part) and matching the hashes with those of the XObjects the page
+    lists, each decoded again on every page listing it. Here the image XObjects the page's
+    content draws (`Do`, through Form XObjects) are paired in drawing order with the images
+    MuPDF reports, which come in the same order; each listed XObject is decoded once per
+    document for its digest (`digests`), so an image's digest and xref are what PyMuPDF's
+    matching gives, the last listed XObject of the same pixels winning. Where the pairing
+    cannot be sure (inline images, shadings, patterns, annotations, sizes that differ, content
+    over the budget, a digest that cannot be made) the page's images are hashed as before."""
     if not page.parent.is_pdf:
         return page.get_image_info(xrefs=True)
+    listed = page.get_images(full=True)
+    if not listed:  # inline images and shadings only: their digests are their pixels'
+        return _hashed(page, listed, digests)
+    infos = page.get_image_info()
+    if not infos:  # nothing drawn; the listed images are decoded as ever (a bad one raises)
+        _digests(page, listed, digests)
+        return infos
+    paired = _paired(page, infos, listed, digests)
+    return _hashed(page, listed, digests) if paired is None else paired
+
+
+def _hashed(page: pymupdf.Page, listed: list, digests: dict[int, bytes]) -> list[dict]:
+    """The images matched by their pixels' digests (PyMuPDF's way, each XObject decoded once)."""
     infos = page.get_image_info(hashes=True)
+    xrefs = _digests(page, listed, digests)
+    for info in infos:
+        info["xref"] = xrefs.get(info["digest"], 0)
+    return infos
+
+
+def _digests(page: pymupdf.Page, listed: list, digests: dict[int, bytes]) -> dict[bytes, int]:
+    """Digest -> xref of the listed image XObjects, each decoded once per document."""
     xrefs: dict[bytes, int] = {}
-    for item in page.get_images():
+    for item in listed:
         xref = item[0]
         if xref not in digests:
             digests[xref] = xref_digest(page.parent, xref)
         xrefs[digests[xref]] = xref  # as PyMuPDF: the last XObject of the same pixels wins
-    for info in infos:
-        info["xref"] = xrefs.get(info["digest"], 0)
+    return xrefs
+
+
+def _paired(
+    page: pymupdf.Page, infos: list[dict], listed: list, digests: dict[int, bytes]
+) -> list[dict] | None:
+    """The images with xref and digest from the content's drawing order; None when unsure."""
+    sizes = {item[0]: (item[2], item[3]) for item in listed}
+    drawn = drawn_images(page)
+    if drawn is None or len(drawn) != len(infos):
+        return None
+    if any(xref not in sizes for xref in drawn):
+        return None
+    if any((i["width"], i["height"]) != sizes[x] for i, x in zip(infos, drawn, strict=True)):
+        return None
+    if sum(raster_boxes(page).values()) != len(infos):  # a shading among them, or a mask
+        return None
+    try:
+        xrefs = _digests(page, listed, digests)
+    except Exception:  # a digest that cannot be made: PyMuPDF's way, which raises its error
+        return None
+    for info, xref in zip(infos, drawn, strict=True):
+        info["digest"] = digests[xref]
+        info["xref"] = xrefs[digests[xref]]
     return infos
+
+
+def drawn_images(page: pymupdf.Page) -> list[int] | None:
+    """The image XObjects `page`'s content draws, in drawing order, each time it is drawn (Form
+    XObjects followed); None when the content draws what is not an image XObject but may be
+    reported as an image (inline images, shadings), or is too large or too deep to follow."""
+    walk = _ImageWalk(page.parent)
+    try:
+        walk.run(page.read_contents(), page.xref, 0)
+    except Exception:  # _Unsure, or content MuPDF cannot give: PyMuPDF's own way then
+        return None
+    return walk.drawn
+
+
+class _Unsure(Exception):
+    pass
+
+
+class _ImageWalk:
+    def __init__(self, pdf: pymupdf.Document) -> None:
+        self.pdf = pdf
+        self.drawn: list[int] = []
+        self.bytes = 0
+        self.kinds: dict[tuple[int, str], tuple[str, int]] = {}
+
+    def run(self, stream: bytes, owner: int, depth: int) -> None:
+        self.bytes += len(stream)
+        if self.bytes > MAX_WALK_BYTES or depth > MAX_FORM_DEPTH:
+            raise _Unsure
+        for op, args in operators(stream):
+            if op in UNSURE_OPERATORS:
+                raise _Unsure
+            if op == "Do":
+                if not (args and isinstance(args[-1], str)):
+                    raise _Unsure
+                self._do(owner, args[-1], depth)
+
+    def _do(self, owner: int, name: str, depth: int) -> None:
+        key = (owner, name)
+        if key not in self.kinds:
+            kind, value = self.pdf.xref_get_key(owner, f"Resources/XObject/{name}")
+            if kind != "xref":
+                raise _Unsure
+            xref = int(value.split()[0])
+            self.kinds[key] = (self.pdf.xref_get_key(xref, "Subtype")[1], xref)
+        subtype, xref = self.kinds[key]
+        if subtype == "/Image":
+            self.drawn.append(xref)
+        elif subtype == "/Form":
+            own = self.pdf.xref_get_key(xref, "Resources")[0] != "null"
+            self.run(self.pdf.xref_stream(xref) or b"", xref if own else owner, depth + 1)
+        else:
+            raise _Unsure
 
 
 def xref_digest(pdf: pymupdf.Document, xref: int) -> bytes:
