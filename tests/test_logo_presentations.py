@@ -41,3 +41,40 @@ def test_the_vapen_on_the_first_or_the_last_slide_is_enough(tmp_path: Path, vape
 def test_the_vapen_only_on_a_middle_slide_is_missing(tmp_path: Path) -> None:
     found = _logo_findings(_slides(tmp_path / "deck.pptx", 4, 2))
     assert ("logo-missing", 1) in found and ("logo-found", 2) in found
+
+
+def test_one_picture_on_every_slide_is_read_once_and_found_on_each(monkeypatch) -> None:
+    """A master's vapen placed on every slide: its pixels are decoded and matched once (per
+    image identity), and each slide still gets its own finding."""
+    import tomllib
+
+    from conftest import run_rule
+    from PIL import Image
+
+    from profilecheck.checks.logo import LogoRule, placed
+    from profilecheck.core.model import Box, Document, Format, Page, PlacedImage
+
+    seen: list[str] = []
+    real = placed._pixels_seen
+    monkeypatch.setattr(
+        placed, "_pixels_seen", lambda image, model: seen.append(image.digest) or real(image, model)
+    )
+    pixels = Image.open(VAPEN).convert("RGBA")
+
+    def slide(number: int) -> Page:
+        image = PlacedImage(
+            box=Box(40, 40, 40 + 85, 40 + 102),
+            pixel_width=pixels.width,
+            pixel_height=pixels.height,
+            page=number,
+            digest="same-part",
+            _loader=lambda: pixels,
+        )
+        return Page(number=number, width=720, height=540, _load_images=lambda: [image])
+
+    source = Path(__file__).resolve().parents[1] / "rules/ale/rules/logo.toml"
+    table = tomllib.loads(source.read_text())
+    document = Document(path="deck.pptx", format=Format.PPTX, pages=[slide(n) for n in (1, 2, 3)])
+    findings = run_rule(LogoRule, table["params"], document, source)
+    assert seen == ["same-part"]
+    assert sorted(f.location.page for f in findings if f.name == "logo-found") == [1, 2, 3]

@@ -168,3 +168,41 @@ def test_a_sheared_vapen_is_unmeasured_not_absent(model):
     assert [item.why for item in search.unmeasured] == ["shape"]
     x0, y0, x1, y1 = search.unmeasured[0].box
     assert x0 < page.shape[1] / 2 < x1 and y0 < page.shape[0] / 2 < y1
+
+
+def test_drawn_margins_match_a_per_pixel_reading() -> None:
+    """The empty border read from per-line extremes is the per-pixel one, opaque and not."""
+    import numpy as np
+
+    from profilecheck.checks.logo.raster import drawn_margins
+
+    def per_pixel(rgba):
+        height, width = rgba.shape[:2]
+        if rgba.shape[2] == 4 and rgba[..., 3].min() < 250:
+            ink = rgba[..., 3] > 24
+        else:
+            plain = np.median(rgba[[0, 0, -1, -1], [0, -1, 0, -1], :3].astype(np.int16), axis=0)
+            ink = np.abs(rgba[..., :3].astype(np.int16) - plain).max(axis=2) > 24
+        rows, columns = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+        if not len(rows):
+            return (0.0, 0.0, 0.0, 0.0)
+        return (
+            columns[0] / width,
+            rows[0] / height,
+            (width - 1 - columns[-1]) / width,
+            (height - 1 - rows[-1]) / height,
+        )
+
+    rng = np.random.default_rng(7)
+    for k in range(120):
+        height, width = (int(v) for v in rng.integers(1, 90, 2))
+        channels = 4 if k % 3 == 0 else 3
+        rgba = np.full((height, width, channels), rng.integers(0, 256, channels), np.uint8)
+        y, x = int(rng.integers(0, height)), int(rng.integers(0, width))
+        step = int(rng.choice([24, 25, -24, -25, 90]))
+        rgba[y, x, : min(3, channels)] = np.clip(rgba[0, 0, :3].astype(int) + step, 0, 255)[
+            : min(3, channels)
+        ]
+        if channels == 4 and k % 2:
+            rgba[..., 3] = 255
+        assert drawn_margins(rgba) == per_pixel(rgba)

@@ -140,6 +140,23 @@ def test_the_empty_page_meets_wcag_in_both_languages(browser, server):
         page.close()
 
 
+def _chooser_by_keyboard(page):
+    """Space on the focused file button opens the file chooser. Chromium drops a key press
+    that arrives while the page's script is still starting (seen about once in four runs on a
+    busy machine), so the page is let settle and a lost press is repeated, by keyboard still."""
+    from playwright.sync_api import TimeoutError as NoChooser
+
+    page.wait_for_load_state("networkidle")
+    for _attempt in range(3):
+        try:
+            with page.expect_file_chooser(timeout=5_000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except NoChooser:
+            assert page.evaluate("document.activeElement.id") == "file"
+    pytest.fail("Space on the focused file button never opened the file chooser")
+
+
 def test_keyboard_only_upload_shows_the_report_which_meets_wcag(browser, server, tmp_path):
     page, watch = open_page(browser, server)
     for _ in range(12):  # the file button is reached by Tab
@@ -148,9 +165,8 @@ def test_keyboard_only_upload_shows_the_report_which_meets_wcag(browser, server,
             break
     assert page.evaluate("document.activeElement.id") == "file"
     assert page.evaluate("document.activeElement.labels[0].textContent").strip()
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(OLD_NUMBER))
+    chooser = _chooser_by_keyboard(page)
+    chooser.set_files(str(OLD_NUMBER))
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "submit"
     page.keyboard.press("Enter")

@@ -43,7 +43,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from profilecheck.checks.logo import surroundings
-from profilecheck.checks.logo.originality import ORIGINAL_LIKENESS
+from profilecheck.checks.logo.originality import ORIGINAL_LIKENESS, RELIABLE_STRETCH
 from profilecheck.checks.logo.params import LogoParams
 from profilecheck.checks.logo.uses import Search, Unexamined, Use, find_uses
 from profilecheck.core.codes import Check
@@ -244,7 +244,13 @@ def _judge(use: Use, params: LogoParams, document: Document, report: Report) -> 
             "background_from": use.background_from or None,
         },
     )
-    original = use.likeness is None or use.likeness >= ORIGINAL_LIKENESS
+    # another drawing only where nothing else explains the difference: a copy stretched by
+    # more than a redrawing's few per cent is a distorted copy (mark_search gates the rest)
+    original = (
+        use.likeness is None
+        or use.likeness >= ORIGINAL_LIKENESS
+        or abs(use.aspect - 1) > RELIABLE_STRETCH
+    )
     if not original:
         # measured against a drawing it is not, its aspect, colours and shield width are off
         # by the differences between the drawings: those findings would be chance

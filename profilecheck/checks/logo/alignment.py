@@ -251,6 +251,7 @@ def _measure(
     )
     detection.background_lightness = ring_lightness(rgb, box, max(2.0, 0.15 * detection.mark_width))
     detection.matrix = matrix
+    detection.inner = inner_correlation(image, model, matrix) * sign
     return detection
 
 

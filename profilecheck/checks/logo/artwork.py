@@ -95,6 +95,7 @@ class Detection:
     covered: tuple[str, ...] = ()  # sides of the mark hidden by something over it
     likeness: float | None = None  # how closely it is a version's drawing (originality.py)
     matrix: Any = None  # template frame -> picture
+    inner: float = 1.0  # inner correlation, signed as the mark is (white on dark: negated)
 
 
 # ---- artwork ----------------------------------------------------------------------------
@@ -254,12 +255,15 @@ def match_whole(image: Image.Image | Any, model: MarkModel) -> tuple:
     has_alpha = rgba.shape[2] == 4 and rgba[..., 3].min() < 250
     backgrounds = [(128, 128, 128)] if has_alpha else [None]
     best: tuple[Version | None, float] = (None, 0.0)
+    patches: dict[Any, Any] = {}  # the picture's signature per background, made once
     for version in model.versions:
         if abs(shown_aspect / version.aspect - 1) > 0.6:
             continue
         for background in backgrounds:
-            rgb = flatten(rgba, background) if background else rgba[..., :3]
-            patch = signature(np.ascontiguousarray(rgb))
+            if background not in patches:
+                rgb = flatten(rgba, background) if background else rgba[..., :3]
+                patches[background] = signature(np.ascontiguousarray(rgb))
+            patch = patches[background]
             candidates = model.signatures[version.name]
             refs = [candidates[2]] if background else candidates[:2]
             for ref in refs:

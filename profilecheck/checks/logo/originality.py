@@ -25,6 +25,9 @@ MIN_HEIGHT = 36  # px: smaller marks are too blurred to tell a copy from a drawi
 # on photos and pages of text: copies 0.66 or more (white versions over text the least), the
 # other drawing under 0.65 from 120 px, up to 0.76 when smaller (not claimed then).
 ORIGINAL_LIKENESS = 0.65
+# A mark measured stretched beyond this is a stretched copy (logo-distorted) rather than another
+# drawing: redrawings measured against ours come out a few per cent off, not tens.
+RELIABLE_STRETCH = 0.15
 EDGE_BAND = 2  # px in the frame around what a version draws
 BLURS = (0.0, 1.0, 2.0)  # px of the picture: a copy may be as soft as a scan or a photo
 

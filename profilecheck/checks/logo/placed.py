@@ -6,6 +6,10 @@ and the clear space are measured from the drawing, not the file. A picture with 
 composited over paper its ink shows on. The PDF reader gives an image without its soft mask
 (SMask): a transparent field then decodes as black, which reads as recoloured or redrawn; such a
 picture is measured again on the page's render of its box, which shows it as printed.
+
+What the pixels say (decode, trim, whole-image match, colours, likeness, margins) is computed
+once per image identity in a document (digest, pixel size, colour mode): a vapen on a slide
+master, placed on every slide, is read once and reported on each slide.
 """
 
 from __future__ import annotations
@@ -25,13 +29,18 @@ PLACED_ASPECT = 0.6  # placed images this far from every version's proportions a
 
 
 def placed_use(
-    page: Page, image: PlacedImage, model: MarkModel, params: Any, unseen: list[Unexamined]
+    page: Page,
+    image: PlacedImage,
+    model: MarkModel,
+    params: Any,
+    unseen: list[Unexamined],
+    memo: dict | None = None,
 ) -> Use | None:
     """The placed image when it is an artwork version, measured from its placement. A picture
-    shaped like a version that cannot be decoded is noted in `unseen`."""
-    import numpy as np
-
-    from profilecheck.checks.logo import artwork, originality, raster, versions
+    shaped like a version that cannot be decoded is noted in `unseen`. `memo` (one per
+    document) keeps what the pixels say per image identity (its digest and pixel size), so an
+    image placed on every slide (a master's vapen) is decoded and matched once."""
+    from profilecheck.checks.logo import originality
 
     if not image.pixel_width or not image.pixel_height:
         return None
@@ -39,12 +48,75 @@ def placed_use(
     # a file with a margin around its drawing is wider or narrower than the drawing
     if not any(abs(pixel_aspect / v.aspect - 1) < PLACED_ASPECT for v in model.versions):
         return None
+    key = (image.digest, image.pixel_width, image.pixel_height, image.colour_mode)
+    key = key if image.digest else None
+    if memo is not None and key is not None and key in memo:
+        seen = memo[key]
+    else:
+        seen = _pixels_seen(image, model)
+        if memo is not None and key is not None:
+            memo[key] = seen
+    if isinstance(seen, str):  # any decoder error: the picture is not examined, not absent
+        unseen.append(Unexamined(page.number, "picture-undecodable", image.name, seen, image.box))
+        return None
+    if seen is None:
+        return None
+    version, ink, size, (width, height), shield, first, margins = seen
+    nearest, distance, likeness = first
+    box = _drawing_box(image, ink, size[:2])
+    unlike = likeness is not None and likeness < originality.ORIGINAL_LIKENESS
+    limit = getattr(params, "recolour_delta_e", math.inf)
+    upright = image.transform.rotation % 360.0 == 0.0 and not any(image.transform.crop)
+    if (unlike or distance > limit) and size[2] == 3 and upright:
+        shown = _as_printed(page, box, (width, height))  # a soft mask the decoder left out
+        if shown is not None:
+            again = _measured(shown, shown, model, version, shield)
+            if again[2] is None or likeness is None or again[2] > likeness:
+                nearest, distance, likeness = again
+    transform = image.transform
+    drawn_aspect = width / height
+    aspect = (drawn_aspect / version.aspect) * transform.aspect_ratio_change
+    image_width = _printed_width(
+        image.box, pixel_aspect * transform.aspect_ratio_change, transform.rotation
+    )
+    logo_width = image_width * width / size[0]
+    back = image.pixel_width / size[0]  # a reduced copy
+    mw = version.mark[2]
+    return Use(
+        version=nearest.name,
+        kind=version.kind,
+        page=page.number,
+        box=box,
+        mark_width_pt=logo_width * mw / version.width,
+        mark_width_px=shield[2] * back,
+        aspect=aspect,
+        rotation=transform.rotation,
+        mirrored=transform.mirrored,
+        delta_e=distance,
+        background_lightness=page_background(page, image.box, params.render_dpi, unseen),
+        background_from="render" if page.can_render else "white-paper",
+        source="placed-image",
+        part=image.part,
+        effects=image.effects,
+        image=image,
+        margins=margins,
+        likeness=likeness,
+    )
+
+
+def _pixels_seen(image: PlacedImage, model: MarkModel) -> tuple | str | None:
+    """What the placed image's pixels say, whatever its placement: the version it is, its ink
+    bounds, the decoded size (width, height, channels), the drawing's size, the shield in the
+    drawing, the colours and likeness measured, and the empty margins; None when it is no
+    version; the decoder's message when it cannot be decoded."""
+    import numpy as np
+
+    from profilecheck.checks.logo import artwork, raster, versions
+
     try:
         pixels = picture(image, MAX_STRUCTURE_PIXELS)
     except Exception as error:  # any decoder error: the picture is not examined, not absent
-        detail = str(error) or type(error).__name__
-        unseen.append(Unexamined(page.number, "picture-undecodable", image.name, detail, image.box))
-        return None
+        return str(error) or type(error).__name__
     array = as_array(pixels)
     x0, y0, x1, y1 = versions.ink_bounds(array)
     if x1 - x0 < 8 or y1 - y0 < 8:
@@ -56,53 +128,20 @@ def placed_use(
     rgb = raster.flatten(drawing)
     height, width = rgb.shape[:2]
     sx, sy = width / version.width, height / version.rgba.shape[0]
-    back = image.pixel_width / array.shape[1]  # a reduced copy
     mx, my, mw, mh = version.mark
     shield = (mx * sx, my * sy, mw * sx, mh * sy)
-    box = _drawing_box(image, (x0, y0, x1, y1), array.shape[1::-1])
+    first = _measured(rgb, _on_contrast(drawing, rgb), model, version, shield)
+    size = (array.shape[1], array.shape[0], drawing.shape[2])
+    margins = raster.drawn_margins(array)
+    return version, (x0, y0, x1, y1), size, (width, height), shield, first, margins
 
-    def measured(rgb: Any, seen: Any) -> tuple:
-        observed = artwork.observed_colours(rgb, model, shield)
-        nearest, distance = artwork.nearest_version(model, observed, version.kind)
-        return nearest, distance, originality.placed_likeness(seen, model, version, shield)
 
-    nearest, distance, likeness = measured(rgb, _on_contrast(drawing, rgb))
-    unlike = likeness is not None and likeness < originality.ORIGINAL_LIKENESS
-    limit = getattr(params, "recolour_delta_e", math.inf)
-    upright = image.transform.rotation % 360.0 == 0.0 and not any(image.transform.crop)
-    if (unlike or distance > limit) and drawing.shape[2] == 3 and upright:
-        shown = _as_printed(page, box, (width, height))  # a soft mask the decoder left out
-        if shown is not None:
-            again = measured(shown, shown)
-            if again[2] is None or likeness is None or again[2] > likeness:
-                nearest, distance, likeness = again
-    transform = image.transform
-    drawn_aspect = width / height
-    aspect = (drawn_aspect / version.aspect) * transform.aspect_ratio_change
-    image_width = _printed_width(
-        image.box, pixel_aspect * transform.aspect_ratio_change, transform.rotation
-    )
-    logo_width = image_width * width / array.shape[1]
-    return Use(
-        version=nearest.name,
-        kind=version.kind,
-        page=page.number,
-        box=box,
-        mark_width_pt=logo_width * mw / version.width,
-        mark_width_px=mw * sx * back,
-        aspect=aspect,
-        rotation=transform.rotation,
-        mirrored=transform.mirrored,
-        delta_e=distance,
-        background_lightness=page_background(page, image.box, params.render_dpi, unseen),
-        background_from="render" if page.can_render else "white-paper",
-        source="placed-image",
-        part=image.part,
-        effects=image.effects,
-        image=image,
-        margins=raster.drawn_margins(array),
-        likeness=likeness,
-    )
+def _measured(rgb: Any, seen: Any, model: MarkModel, version: Any, shield: tuple) -> tuple:
+    from profilecheck.checks.logo import artwork, originality
+
+    observed = artwork.observed_colours(rgb, model, shield)
+    nearest, distance = artwork.nearest_version(model, observed, version.kind)
+    return nearest, distance, originality.placed_likeness(seen, model, version, shield)
 
 
 def _as_printed(page: Page, box: Box, size: tuple[int, int]) -> Any | None:

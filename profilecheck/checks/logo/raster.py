@@ -81,16 +81,22 @@ def signatures(rgba: Any) -> list[Any]:
 def drawn_margins(rgba: Any) -> tuple[float, float, float, float]:
     """The empty border around the drawing in an image (transparent, or the plain colour of its
     corners) on the left, top, right and bottom, as fractions of the image's size."""
+    import cv2
     import numpy as np
 
     height, width = rgba.shape[:2]
     if rgba.shape[2] == 4 and rgba[..., 3].min() < 250:
-        ink = rgba[..., 3] > 24
+        alpha = rgba[..., 3]
+        ink_rows, ink_columns = alpha.max(axis=1) > 24, alpha.max(axis=0) > 24
     else:
         corners = rgba[[0, 0, -1, -1], [0, -1, 0, -1], :3].astype(np.int16)
         plain = np.median(corners, axis=0)
-        ink = np.abs(rgba[..., :3].astype(np.int16) - plain).max(axis=2) > 24
-    rows, columns = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+        # a row (column) has ink where a channel's brightest or darkest pixel in it is more
+        # than 24 levels from the plain colour: per line extremes, not a per-pixel difference
+        planes = cv2.split(np.ascontiguousarray(rgba[..., :3]))
+        ink_rows = _off(_extremes(planes, 1), plain)
+        ink_columns = _off(_extremes(planes, 0), plain)
+    rows, columns = np.nonzero(ink_rows)[0], np.nonzero(ink_columns)[0]
     if not len(rows):
         return (0.0, 0.0, 0.0, 0.0)
     return (
@@ -99,6 +105,23 @@ def drawn_margins(rgba: Any) -> tuple[float, float, float, float]:
         (width - 1 - columns[-1]) / width,
         (height - 1 - rows[-1]) / height,
     )
+
+
+def _extremes(channels: Any, axis: int) -> tuple[Any, Any]:
+    """Each channel's brightest and darkest value per row (`axis` 1) or column (0), as
+    (lines, 3) arrays; `channels` are the picture's three planes, each contiguous."""
+    import numpy as np
+
+    brightest = np.stack([c.max(axis=axis) for c in channels], axis=1)
+    return brightest, np.stack([c.min(axis=axis) for c in channels], axis=1)
+
+
+def _off(extremes: tuple[Any, Any], plain: Any) -> Any:
+    """Per line: whether any channel's extreme lies more than 24 levels from `plain`."""
+    import numpy as np
+
+    brightest, darkest = (e.astype(np.float32) for e in extremes)
+    return ((brightest - plain > 24) | (plain - darkest > 24)).any(axis=1)
 
 
 def ring_lightness(rgb: Any, box: tuple[float, ...], pad: float) -> float | None:

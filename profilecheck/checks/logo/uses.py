@@ -43,10 +43,13 @@ def find_uses(document: Document, params: LogoParams, folder: Path) -> Search:
         search.uses = _image_file(document, model, search.unexamined)
         return search
     rendered = 0
+    memo: dict = {}  # what each image's pixels say, once per image (a master's vapen)
     for page in document.pages:
         unseen: list[Unexamined] = []
         found = [
-            u for image in page.images if (u := placed_use(page, image, model, params, unseen))
+            u
+            for image in page.images
+            if (u := placed_use(page, image, model, params, unseen, memo))
         ]
         searchable = page.can_render and rendered < params.max_rendered_pages
         if not found and searchable and _search_page(page, params) and _has_pictures(page):
