@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +130,42 @@ def profile_words(profile: str, rule_type: str, rule_id: str) -> tuple[dict, dic
     if rule is None:
         return {}, {}, {}
     return rule.messages, rule.suggestions, rule.texts
+
+
+# A `soffice` that never ends, for the LibreOffice limits' tests.
+HANGING = """#!/bin/sh
+echo $$ > "{pids}/soffice.pid"
+sleep 300 &
+echo $! > "{pids}/child.pid"
+wait
+"""
+
+
+def hanging_soffice(tmp_path: Path) -> tuple[Path, Path]:
+    """A `soffice` that hangs, with a child of its own (like oosplash's soffice.bin)."""
+    bin_dir, pids = tmp_path / "bin", tmp_path / "pids"
+    bin_dir.mkdir()
+    pids.mkdir()
+    program = bin_dir / "soffice"
+    program.write_text(HANGING.format(pids=pids))
+    program.chmod(0o755)
+    return bin_dir, pids
+
+
+def process_gone(pid_file: Path) -> bool:
+    """Whether the process whose pid the file holds has ended (a zombie counts as ended)."""
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:  # a zombie still answers kill(0) until it is reaped by init
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, load_script, run_json
+from conftest import ROOT, hanging_soffice, load_script, process_gone, run_json
 
 from profilecheck.core.limits import Limits
 from profilecheck.core.model import Format, Status
@@ -192,45 +192,8 @@ def test_encrypted_odt_is_encrypted(tmp_path):
     assert (code, report["files"][0]["status"]) == (1, "encrypted")
 
 
-HANGING = """#!/bin/sh
-echo $$ > "{pids}/soffice.pid"
-sleep 300 &
-echo $! > "{pids}/child.pid"
-wait
-"""
-
-
-def _fake_soffice(tmp_path: Path) -> tuple[Path, Path]:
-    """A `soffice` that hangs, with a child of its own (like oosplash's soffice.bin)."""
-    bin_dir, pids = tmp_path / "bin", tmp_path / "pids"
-    bin_dir.mkdir()
-    pids.mkdir()
-    program = bin_dir / "soffice"
-    program.write_text(HANGING.format(pids=pids))
-    program.chmod(0o755)
-    return bin_dir, pids
-
-
-def _gone(pid_file: Path) -> bool:
-    pid = int(pid_file.read_text())
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        try:  # a zombie still answers kill(0) until it is reaped by init
-            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
-                    return True
-        except OSError:
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_hanging_conversion_is_killed_at_the_limit(tmp_path, monkeypatch):
-    bin_dir, pids = _fake_soffice(tmp_path)
+    bin_dir, pids = hanging_soffice(tmp_path)
     path = tmp_path / "letter.rtf"
     path.write_text("{\\rtf1\\ansi Hej}")
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
@@ -241,11 +204,13 @@ def test_hanging_conversion_is_killed_at_the_limit(tmp_path, monkeypatch):
     assert result.status is Status.TIMEOUT
     assert [f.name for f in result.findings] == ["resource-limit"]
     assert "conversion_timeout = 1.5 s" in result.message
-    assert _gone(pids / "soffice.pid") and _gone(pids / "child.pid")  # the whole group
+    assert process_gone(pids / "soffice.pid") and process_gone(
+        pids / "child.pid"
+    )  # the whole group
 
 
 def test_hanging_conversion_stops_within_the_per_file_timeout(tmp_path):
-    bin_dir, pids = _fake_soffice(tmp_path)
+    bin_dir, pids = hanging_soffice(tmp_path)
     path = tmp_path / "letter.doc"
     shutil.copyfile(_encrypted_doc(tmp_path / "source.doc"), path)
     data = bytearray(path.read_bytes())  # the same file, not encrypted
@@ -256,7 +221,7 @@ def test_hanging_conversion_stops_within_the_per_file_timeout(tmp_path):
     (result,) = report["files"]
     assert (code, result["status"]) == (1, "timeout")
     assert "80% of the time limit of 3 s per file (--timeout)" in result["message"]
-    assert _gone(pids / "soffice.pid") and _gone(pids / "child.pid")
+    assert process_gone(pids / "soffice.pid") and process_gone(pids / "child.pid")
 
 
 @needs_soffice

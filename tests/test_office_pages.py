@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli, run_json
+from conftest import ROOT, hanging_soffice, process_gone, run_cli, run_json
 
 from profilecheck.core.limits import Limits
 from profilecheck.core.model import Document, Format
@@ -30,12 +30,6 @@ from profilecheck.reporters import html as html_reporter
 LETTER = ROOT / "fixtures" / "docx" / "letter-wrong-font.docx"
 SLIDES = ROOT / "fixtures" / "pptx" / "info-off-palette-theme.pptx"
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
-HANGING = """#!/bin/sh
-echo $$ > "{pids}/soffice.pid"
-sleep 300 &
-echo $! > "{pids}/child.pid"
-wait
-"""
 
 
 @pytest.fixture
@@ -123,32 +117,8 @@ def test_html_report_shows_word_and_slide_findings_on_their_pages(tmp_path):
         assert f'aria-label="Page {page}"' in slides
 
 
-def _fake_soffice(tmp_path: Path) -> tuple[Path, Path]:
-    bin_dir, pids = tmp_path / "bin", tmp_path / "pids"
-    bin_dir.mkdir()
-    pids.mkdir()
-    program = bin_dir / "soffice"
-    program.write_text(HANGING.format(pids=pids))
-    program.chmod(0o755)
-    return bin_dir, pids
-
-
-def _gone(pid_file: Path) -> bool:
-    pid = int(pid_file.read_text())
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
-                    return True
-        except OSError:
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_hanging_rendering_leaves_the_report_written_without_pictures(tmp_path):
-    bin_dir, pids = _fake_soffice(tmp_path)
+    bin_dir, pids = hanging_soffice(tmp_path)
     env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
     report = tmp_path / "r.html"
     started = time.monotonic()
@@ -163,7 +133,7 @@ def test_hanging_rendering_leaves_the_report_written_without_pictures(tmp_path):
     assert "The pages could not be shown as pictures" in letter
     assert "stopped at 80% of the time limit of 3 s per file" in letter
     assert "<h4>Content</h4>" in letter  # the text excerpt, as without LibreOffice
-    assert _gone(pids / "soffice.pid") and _gone(pids / "child.pid")
+    assert process_gone(pids / "soffice.pid") and process_gone(pids / "child.pid")
 
 
 def _slide_text_over_picture(path: Path) -> Path:

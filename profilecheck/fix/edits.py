@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -198,6 +199,35 @@ def fix_core(
         changes.add(name, part, "core properties", "—", value)
         changed = True
     return changed
+
+
+def fix_metadata(
+    edited: Any,
+    knowledge: Knowledge,
+    changes: Changes,
+    find_title: Callable[[], str | None],
+    owner: str,
+    source: str,
+) -> None:
+    """A missing title (from `find_title`: the first heading or slide title) and language in
+    the core properties; `owner` ("document", "presentation") and `source` ("heading") word the
+    reasons when they cannot be set."""
+    core_name = next(iter(edited.package.related("", "core-properties")), None)
+    core = edited.xml(core_name) if core_name else None
+    if core is None:
+        reason = f"the {owner} has no core properties part"
+        changes.add("title", "docProps/core.xml", "core properties", "—", "—", done=False,
+                    reason=reason)  # fmt: skip
+        return
+    title = None
+    if missing_core(core, "title"):
+        title = find_title()
+        if title is None:
+            changes.add("title", core_name, "core properties", "—", "—", done=False,
+                        reason=f"no {source} to take the title from")  # fmt: skip
+    language = knowledge.language if missing_core(core, "language") else None
+    if fix_core(core, title, language, changes, core_name):
+        edited.mark(core_name)
 
 
 def missing_core(root: etree._Element | None, name: str) -> bool:

@@ -3,14 +3,14 @@ their notes; then the properties."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from profilecheck.fix.edits import (
     Changes,
     fix_colour_attribute,
-    fix_core,
     fix_font_attributes,
-    missing_core,
+    fix_metadata,
     replace_numbers,
     scripts_present,
 )
@@ -53,7 +53,8 @@ def fix_slides(
                     changes.add("number", name, where, before, after)
                     edited.mark(name)
     if "metadata" in fixes:
-        _metadata(edited, places, knowledge, changes)
+        find = functools.partial(_first_title, edited, places)
+        fix_metadata(edited, knowledge, changes, find, "presentation", "slide title")
 
 
 def _order(name: str) -> int:
@@ -128,39 +129,6 @@ def _colours(edited, name, root, where, knowledge, changes) -> None:
 
         if fix_colour_attribute(element, "val", knowledge, record):
             edited.mark(name)
-
-
-def _metadata(edited, places, knowledge, changes) -> None:
-    package = edited.package
-    core_name = next(iter(package.related("", "core-properties")), None)
-    core = edited.xml(core_name) if core_name else None
-    if core is None:
-        changes.add(
-            "title",
-            "docProps/core.xml",
-            "core properties",
-            "—",
-            "—",
-            done=False,
-            reason="the presentation has no core properties part",
-        )
-        return
-    title = None
-    if missing_core(core, "title"):
-        title = _first_title(edited, places)
-        if title is None:
-            changes.add(
-                "title",
-                core_name,
-                "core properties",
-                "—",
-                "—",
-                done=False,
-                reason="no slide title to take the title from",
-            )
-    language = knowledge.language if missing_core(core, "language") else None
-    if fix_core(core, title, language, changes, core_name):
-        edited.mark(core_name)
 
 
 def _first_title(edited: EditedPackage, places: dict[str, str]) -> str | None:

@@ -3,14 +3,15 @@ formatting, then the text, then the properties."""
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
 from profilecheck.fix.edits import (
     Changes,
     fix_colour_attribute,
-    fix_core,
     fix_font_attributes,
-    missing_core,
+    fix_metadata,
     replace_numbers,
     scripts_present,
 )
@@ -179,36 +180,9 @@ def _numbers(edited, name, knowledge, changes) -> None:
 
 
 def _metadata(edited, main, styles, knowledge, changes) -> None:
-    package = edited.package
-    core_name = next(iter(package.related("", "core-properties")), None)
-    core = edited.xml(core_name) if core_name else None
     styles_root = edited.xml(styles[0]) if styles else None
-    title = None
-    if core is None:
-        changes.add(
-            "title",
-            "docProps/core.xml",
-            "core properties",
-            "—",
-            "—",
-            done=False,
-            reason="the document has no core properties part",
-        )
-    elif missing_core(core, "title"):
-        title = first_heading(edited.xml(main), styles_root)
-        if title is None:
-            changes.add(
-                "title",
-                core_name,
-                "core properties",
-                "—",
-                "—",
-                done=False,
-                reason="no heading to take the title from",
-            )
-    language = knowledge.language if missing_core(core, "language") else None
-    if fix_core(core, title, language, changes, core_name or ""):
-        edited.mark(core_name)
+    find = functools.partial(first_heading, edited.xml(main) if main else None, styles_root)
+    fix_metadata(edited, knowledge, changes, find, "document", "heading")
     if styles_root is not None and _default_language(styles_root, knowledge.language):
         changes.add("language", styles[0], "document defaults", "—", knowledge.language)
         edited.mark(styles[0])
