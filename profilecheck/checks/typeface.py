@@ -43,6 +43,7 @@ from typing import Literal
 
 from profilecheck.core.codes import Check
 from profilecheck.core.model import Document, Format, TextSpan
+from profilecheck.core.scripts import SLOT_SCRIPTS
 from profilecheck.engine.ruletype import Report, RuleType
 from profilecheck.profile.params import ParamProblem
 from profilecheck.profile.rule import Rule
@@ -62,12 +63,6 @@ BASE_14 = {
     "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
     "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Symbol", "ZapfDingbats",
 }  # fmt: skip
-# Word keeps a font per script slot; the east-Asian and complex-script fonts only show for
-# text in those scripts, so they count only where the run holds such characters.
-SLOT_SCRIPTS = {
-    "eastAsia": re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"),
-    "cs": re.compile(r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\ufb1d-\ufdff\ufe70-\ufeff]"),
-}
 
 
 def family_of(font: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 
 from profilecheck.checks.text import PHONE_LIKE
-from profilecheck.checks.typeface import SLOT_SCRIPTS
+from profilecheck.core.scripts import SLOT_SCRIPTS
 from profilecheck.fix.knowledge import Knowledge
 from profilecheck.readers.ooxml.package import NS
 

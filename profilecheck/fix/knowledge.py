@@ -18,9 +18,10 @@ from typing import Any
 from profilecheck.analyses.phones import national_digits
 from profilecheck.checks.palette.sources import colour_uses
 from profilecheck.checks.text import PHONE_LIKE
-from profilecheck.checks.typeface import SLOT_SCRIPTS, family_key
+from profilecheck.checks.typeface import family_key
 from profilecheck.core.colour import Swatch, delta_e, is_neutral, lab, nearest
 from profilecheck.core.model import Colour, Document
+from profilecheck.core.scripts import SLOT_SCRIPTS
 from profilecheck.engine.ruletype import pick_language
 
 REGIONS = {"sv": "sv-SE", "en": "en-GB", "fi": "fi-FI", "nb": "nb-NO", "da": "da-DK"}

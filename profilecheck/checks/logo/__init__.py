@@ -43,7 +43,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from profilecheck.checks.logo import surroundings
-from profilecheck.checks.logo.originality import ORIGINAL_LIKENESS, RELIABLE_STRETCH
 from profilecheck.checks.logo.params import LogoParams
 from profilecheck.checks.logo.uses import Search, Unexamined, Use, find_uses
 from profilecheck.core.codes import Check
@@ -245,7 +244,10 @@ def _judge(use: Use, params: LogoParams, document: Document, report: Report) -> 
         },
     )
     # another drawing only where nothing else explains the difference: a copy stretched by
-    # more than a redrawing's few per cent is a distorted copy (mark_search gates the rest)
+    # more than a redrawing's few per cent is a distorted copy (mark_search gates the rest);
+    # imported here, as the artwork model is, so a check with no logo to judge never loads them
+    from profilecheck.checks.logo.originality import ORIGINAL_LIKENESS, RELIABLE_STRETCH
+
     original = (
         use.likeness is None
         or use.likeness >= ORIGINAL_LIKENESS

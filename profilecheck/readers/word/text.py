@@ -10,13 +10,13 @@ provides.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from lxml import etree
 
 from profilecheck.core.model import Colour, Part, TextSpan
+from profilecheck.core.scripts import COMPLEX_SCRIPT, EAST_ASIAN
 from profilecheck.readers.ooxml import package as ooxml
 from profilecheck.readers.ooxml import styles as ooxml_styles
 from profilecheck.readers.ooxml.package import (
@@ -44,11 +44,6 @@ TRANSPARENT_INLINE |= {w("bdo"), w("dir")}
 RUN_TEXT = {T: None, w("tab"): "\t", w("ptab"): "\t", w("br"): "\n", w("cr"): "\n"}
 RUN_TEXT[w("noBreakHyphen")] = "-"
 OBJECTS = {DRAWING, PICT, OBJECT}
-COMPLEX_SCRIPT = re.compile("[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\ufb1d-\ufdff\ufe70-\ufeff]")
-EAST_ASIAN = re.compile(
-    "[\u1100-\u11ff\u2e80-\u9fff\ua000-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f"
-    "\uff00-\uffef\U00020000-\U0003ffff]"
-)
 
 
 @dataclass(frozen=True, slots=True)
