@@ -285,3 +285,19 @@ def test_numbers_are_replaced_across_runs_keeping_the_rest() -> None:
     assert [old for old, _ in replaced] == ["0303-33 00 00", "+46 303 33 00 00"]
     texts = [t.text for t in paragraph.iter(f"{{{W}}}t")]
     assert texts == [f"Växel: {NEW}", "", " eller ", NEW, " (dygnet runt)"]
+
+
+def test_a_symbol_font_is_listed_and_left_alone(tmp_path: Path) -> None:
+    document = docx.Document()
+    paragraph = document.add_paragraph("Punkt ")
+    paragraph.add_run("\uf0d8").font.name = "Wingdings"
+    paragraph.add_run(" och text i fel typsnitt").font.name = "Papyrus"
+    path = tmp_path / "symbol.docx"
+    document.save(path)
+    _code, report = fix("--output", str(tmp_path / "out"), str(path))
+    changes = report["files"][0]["changes"]
+    symbol = [c for c in changes if c["before"] == "Wingdings"]
+    assert symbol and not symbol[0]["done"] and "symbol font" in symbol[0]["reason"]
+    assert any(c["before"] == "Papyrus" and c["done"] for c in changes)
+    fixed = zipfile.ZipFile(report["files"][0]["output"]).read("word/document.xml").decode()
+    assert 'w:ascii="Wingdings"' in fixed and "Papyrus" not in fixed

@@ -116,18 +116,38 @@ def _splice(pieces: list[etree._Element], start: int, end: int, new: str) -> Non
 # --- fonts and colours in attributes -----------------------------------------------------------
 
 
+SYMBOL_FONTS = frozenset(
+    {"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings", "marlett", "mt extra"}
+)
+SYMBOL_REASON = "a symbol font: another font would change the characters"
+
+
+def recorder(changes: Changes, what: str, part: str, where: str) -> Callable[..., None]:
+    """What `fix_font_attributes` calls for each font it changes or leaves alone."""
+
+    def record(before: str, after: str, done: bool = True, reason: str = "") -> None:
+        changes.add(what, part, where, before, after, done=done, reason=reason)
+
+    return record
+
+
 def fix_font_attributes(
     element: etree._Element,
     attributes: Iterable[str],
     knowledge: Knowledge,
-    record: Callable[[str, str], None],
+    record: Callable[..., None],
 ) -> bool:
+    """Each attribute naming a font not allowed (and shown) gets the replacement; a symbol
+    font is listed as left alone. `record(before, after, done=True, reason="")`."""
     typefaces = knowledge.typefaces
-    if typefaces is None or not typefaces.replacement:
-        return False
     changed = False
     for attribute in attributes:
         font = element.get(attribute)
+        if font and font.lower() in SYMBOL_FONTS:
+            record(font, font, done=False, reason=SYMBOL_REASON)
+            continue
+        if typefaces is None or not typefaces.replacement:
+            continue
         if not font or font.startswith("+") or typefaces.allowed(font):
             continue
         if not knowledge.targets_font(font):

@@ -11,12 +11,12 @@ from profilecheck.fix.edits import (
     fix_colour_attribute,
     fix_font_attributes,
     fix_metadata,
+    recorder,
     replace_numbers,
     scripts_present,
 )
 from profilecheck.fix.knowledge import Knowledge
 from profilecheck.fix.package import EditedPackage
-from profilecheck.fix.word import SYMBOL_FONTS
 from profilecheck.readers.ooxml.package import NS, tag
 from profilecheck.readers.ooxml.parts import part_key
 
@@ -99,22 +99,7 @@ def _fonts(edited, name, root, kinds, where, knowledge, changes) -> None:
     what = "font (theme)" if "/theme/" in name.lower() else "font"
     for kind in kinds:
         for element in root.iter(tag("a", kind)):
-            font = element.get("typeface") or ""
-            if font.lower() in SYMBOL_FONTS:
-                changes.add(
-                    what,
-                    name,
-                    where,
-                    font,
-                    font,
-                    done=False,
-                    reason="a symbol font: another font would change the characters",
-                )
-                continue
-
-            def record(before: str, after: str) -> None:
-                changes.add(what, name, where, before, after)
-
+            record = recorder(changes, what, name, where)
             if fix_font_attributes(element, ["typeface"], knowledge, record):
                 edited.mark(name)
 

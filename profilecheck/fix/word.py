@@ -12,6 +12,7 @@ from profilecheck.fix.edits import (
     fix_colour_attribute,
     fix_font_attributes,
     fix_metadata,
+    recorder,
     replace_numbers,
     scripts_present,
 )
@@ -20,9 +21,6 @@ from profilecheck.fix.package import EditedPackage
 from profilecheck.readers.ooxml.package import NS, tag, w
 
 CONTENT_KINDS = ("header", "footer", "footnotes", "endnotes", "comments")
-SYMBOL_FONTS = frozenset(
-    {"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings", "marlett", "mt extra"}
-)
 SLOT_ATTRS = {"eastAsia": w("eastAsia"), "cs": w("cs")}
 THEME_SLOTS = {"eastAsia": "ea", "cs": "cs"}
 # CT_RPr's sequence after w:lang: a new w:lang goes before these
@@ -90,24 +88,8 @@ def _fonts(edited, name, knowledge, slots, changes, styles: bool) -> None:
     attributes = [w("ascii"), w("hAnsi"), *(SLOT_ATTRS[s] for s in sorted(slots))]
     for fonts in root.iter(w("rFonts")):
         where = _where(fonts, places)
-        for attribute in attributes:
-            font = fonts.get(attribute)
-            if font and font.lower() in SYMBOL_FONTS:
-                changes.add(
-                    what,
-                    name,
-                    where,
-                    font,
-                    font,
-                    done=False,
-                    reason="a symbol font: another font would change the characters",
-                )
-
-        def record(before: str, after: str, where: str = where) -> None:
-            changes.add(what, name, where, before, after)
-
-        usable = [a for a in attributes if (fonts.get(a) or "").lower() not in SYMBOL_FONTS]
-        if fix_font_attributes(fonts, usable, knowledge, record):
+        record = recorder(changes, what, name, where)
+        if fix_font_attributes(fonts, attributes, knowledge, record):
             edited.mark(name)
 
 
@@ -120,10 +102,7 @@ def _theme_fonts(edited, name, knowledge, slots, changes) -> None:
         for kind in kinds:
             for element in root.iterfind(f".//a:fontScheme/a:{scheme}/a:{kind}", NS):
                 where = f"theme {'headings' if scheme == 'majorFont' else 'body'} font ({kind})"
-
-                def record(before: str, after: str, where: str = where) -> None:
-                    changes.add("font (theme)", name, where, before, after)
-
+                record = recorder(changes, "font (theme)", name, where)
                 if fix_font_attributes(element, ["typeface"], knowledge, record):
                     edited.mark(name)
 
