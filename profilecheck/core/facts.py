@@ -38,6 +38,7 @@ class WordInfo:
     sections: int = 1
     macros: bool = False  # the package holds a VBA project
     page_colour: str | None = None  # "#RRGGBB" of w:background (Design > Page Color), if set
+    drawn_shapes: int = 0  # shapes drawn as vectors (not pictures or text boxes)
 
 
 @dataclass(frozen=True, slots=True)

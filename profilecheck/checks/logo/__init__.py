@@ -23,7 +23,9 @@ measurements.
 
 Images placed in PDFs and Word files are recognised from their pixels and measured from their
 placement, without rendering; logos drawn as vector paths, inside photos or on scans are found on
-a page render (only where the profile requires a logo and nothing was found by structure).
+a page render (only where the profile requires a logo and nothing was found by structure): a
+PDF's page, or a Word or PowerPoint page as LibreOffice lays it out (an EMF or WMF vapen,
+shapes), with the page's number.
 
 The words come from the rule file: `[messages]` and `[suggestions]` by finding, and `[texts]`
 for the pieces the messages are made of: {where} (in-document, on-page), {how} of
@@ -40,11 +42,12 @@ a-picture, {where} and {detail}).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from profilecheck.checks.logo import surroundings
 from profilecheck.checks.logo.params import LogoParams
-from profilecheck.checks.logo.uses import Search, Unexamined, Use, find_uses
+from profilecheck.checks.logo.uses import Search, Unexamined, Use, find_uses, unseen_on
 from profilecheck.core.codes import Check
 from profilecheck.core.model import MM_PER_PT, Document, Format, Page
 from profilecheck.engine.ruletype import Report, RuleType
@@ -73,8 +76,10 @@ class LogoRule(RuleType):
     picture shaped like the logo that cannot be decoded, a page or the surroundings of a logo
     that cannot be rendered (the version for the background is then not checked), something
     the search takes for the vapen but cannot measure (a shape no use of it has), and, where
-    the logo is required but not found, a picture the search cannot read (EMF, WMF). Word pages
-    are not rendered: a logo there is judged against the document's page colour, else white.
+    the logo is required but not found, a picture the search cannot read (EMF, WMF) or shapes
+    drawn in Word, where LibreOffice is not there to render the page. A logo placed in Word is
+    judged against the document's page colour, else white; one found on a Word or PowerPoint
+    page rendered by LibreOffice is judged on that page, and its findings say so.
     """
 
     name = "logo"
@@ -133,66 +138,67 @@ class LogoRule(RuleType):
             f"logo-uses:{self.rule.label}", lambda doc: find_uses(doc, self.params, self.folder)
         )
         for use in search.uses:
-            _judge(use, self.params, document, report)
+            if use.source != "office-render":
+                _judge(use, self.params, document, report)
+        if search.view is not None:
+            _judge_rendered(search, self.params, report)
         for item in search.unexamined:
             _unexamined(item, document, report)
         unexamined = {item.page for item in search.unexamined}
-        self._missing(document, search.uses, unexamined, report)
+        self._missing(document, search, unexamined, report)
 
     @property
     def folder(self) -> Path:
         return self.rule.folder
 
     def _missing(
-        self, document: Document, uses: list[Use], unexamined: set[int], report: Report
+        self, document: Document, search: Search, unexamined: set[int], report: Report
     ) -> None:
         """logo-missing where the profile requires the logo and the search found none, unless
         the search could not look at everything there (then logo-unchecked said so)."""
-        required = self.params.required
-        if document.format is Format.IMAGE:
-            required = "anywhere" if self.params.required_in_images else "nowhere"
-        elif document.format is Format.PPTX and self.params.required_in_presentations != (
-            "as-documents"
-        ):
-            required = self.params.required_in_presentations
+        required = self.params.required_for(document.format)
         if required == "nowhere" or not document.pages:
             return
+        uses, seen = search.uses, search.seen
         pages = {use.page for use in uses}
         if required == "first-or-last-page":
             ends = {1, len(document.pages)}
             if not (ends & pages or ends & unexamined):
                 last = document.pages[-1]
                 where = report.text("on-first-or-last-page", last=last.number)
-                _absent(report, [document.pages[0], last], 1, where)
+                _absent(report, [document.pages[0], last], 1, where, seen)
             return
         if required == "anywhere" or (required == "first-page" and not document.paginated):
             if not uses and not unexamined:
-                _absent(report, document.pages, None, report.text("in-document"))
+                _absent(report, document.pages, None, report.text("in-document"), seen)
             return
         wanted = [1] if required == "first-page" else [p.number for p in document.pages]
         for number in wanted:
             if number not in pages and number not in unexamined:
                 page = document.pages[number - 1]
-                _absent(report, [page], number, report.text("on-page", number=number))
+                where = report.text("on-page", number=number)
+                _absent(report, [page], number, where, seen)
 
 
-def _absent(report: Report, pages: list[Page], number: int | None, where: str):
-    """logo-missing, unless a picture there could not be looked at (an EMF or WMF logo in Word,
-    a broken image): then the logo is unchecked, which is not the same as absent. (On a page
-    that can be rendered the search saw every picture the renderer could draw.)"""
+def _absent(report: Report, pages: list[Page], number: int | None, where: str, seen: set[int]):
+    """logo-missing, unless something there could not be looked at (an EMF or WMF logo in
+    Word, a broken image, shapes drawn in Word): then the logo is unchecked, which is not the
+    same as absent. (On a page that can be rendered, or whose LibreOffice rendering was
+    searched, the search saw all the renderer could draw.)"""
+    document = report.document
     unseen = [
-        image
+        name
         for page in pages
-        if not page.can_render
-        for image in page.images
-        if not image.pixel_width
+        if page.number not in seen
+        for name in unseen_on(document, page, shapes=False)
     ]
     if unseen:
+        what = next((name for name in unseen if name), "") or report.text("a-picture")
         report.unchecked(
             "not-examined",
             page=number,
             where=where,
-            what=unseen[0].name or report.text("a-picture"),
+            what=what,
             measured={"pictures_not_examined": len(unseen)},
         )
         return
@@ -202,6 +208,19 @@ def _absent(report: Report, pages: list[Page], number: int | None, where: str):
         where=where,
         measured={"value": 0, "limit": 1},
     )
+
+
+def _judge_rendered(search: Search, params: LogoParams, report: Report) -> None:
+    """The uses found on a Word or PowerPoint file's rendered pages, judged on those pages
+    (their page numbers and boxes kept), each finding saying it was measured there."""
+    assert search.view is not None
+    rendered = Report(report.rule, report.rule_type, search.view, report.lang, report.selected)
+    for use in search.uses:
+        if use.source == "office-render":
+            _judge(use, params, search.view, rendered)
+    note = search.note.get(report.lang) or next(iter(search.note.values()), "")
+    suffix = f" ({note})" if note else ""
+    report.findings += [replace(f, message=f"{f.message}{suffix}") for f in rendered.findings]
 
 
 def _unexamined(item: Unexamined, document: Document, report: Report) -> None:

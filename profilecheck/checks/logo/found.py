@@ -3,9 +3,9 @@ not look at (profilecheck.checks.logo.uses searches; the logo rule judges)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from profilecheck.core.model import Box, Part, PlacedImage
+from profilecheck.core.model import Box, Document, Part, PlacedImage
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Use:
     mirrored: bool
     delta_e: float  # ΔE2000 to the nearest version
     background_lightness: float | None
-    source: str  # "placed-image", "render" or "image"
+    source: str  # "placed-image", "render", "office-render" (LibreOffice's pages) or "image"
     part: Part | None = None
     effects: tuple[str, ...] = ()
     image: PlacedImage | None = None
@@ -55,3 +55,9 @@ class Unexamined:
 class Search:
     uses: list[Use]
     unexamined: list[Unexamined]
+    # Word and PowerPoint: the rendered pages, as a document, where uses with source
+    # "office-render" were found and are judged; `seen` the document's pages whose render was
+    # searched; `note` what such findings add ({"sv": ..., "en": ...}, `Rendering.note`)
+    view: Document | None = None
+    seen: set[int] = field(default_factory=set)
+    note: dict[str, str] = field(default_factory=dict)

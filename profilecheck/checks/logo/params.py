@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from profilecheck.core.model import Format
+
 
 @dataclass
 class ArtworkVersion:
@@ -41,3 +43,12 @@ class LogoParams:
     max_rendered_pages: int = 10
     name: str = ""  # the name beside the vapen in the logotype ("Ale kommun")
     vapen_alone: Literal["allowed", "forbidden"] = "allowed"
+
+    def required_for(self, fmt: Format) -> str:
+        """Where a document of `fmt` must show the logo: `required`, or what the profile says
+        for images and presentations."""
+        if fmt is Format.IMAGE:
+            return "anywhere" if self.required_in_images else "nowhere"
+        if fmt is Format.PPTX and self.required_in_presentations != "as-documents":
+            return self.required_in_presentations
+        return self.required

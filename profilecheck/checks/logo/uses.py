@@ -6,9 +6,14 @@ logo rule, an accessibility rule skipping the logo's alt text...) runs the searc
 What the search could not look at is kept beside what it found (`Search.unexamined`): a picture
 that may be the logo but cannot be decoded, a page or a logo's surroundings that cannot be
 rendered. The logo rule reports those as `logo-unchecked`, never as "no logo". Pictures larger
-than a few megapixels are looked at on a scaled-down copy. Word pages are not rendered: the
-background behind a logo in Word is the document's page colour where it sets one, else white
-paper (`Use.background_from` says which).
+than a few megapixels are looked at on a scaled-down copy. The background behind a logo placed
+in Word is the document's page colour where it sets one, else white paper
+(`Use.background_from` says which).
+
+Word and PowerPoint pages are searched as LibreOffice lays them out (`Document.rendered_pages`)
+only where the logo is required, the structure shows none there, and something there is drawn
+that the structure cannot show as pixels: an EMF or WMF picture, shapes drawn as vectors. What
+is found there is measured and judged on the rendered page (`Search.view`) and says so.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from profilecheck.checks.logo.found import Search, Unexamined, Use
 from profilecheck.checks.logo.placed import as_array, placed_use
 from profilecheck.core.colour import lab, parse_colour
 from profilecheck.core.model import Box, Document, Format, Page
+
+OFFICE_FORMATS = (Format.DOCX, Format.PPTX)
 
 if TYPE_CHECKING:
     from profilecheck.checks.logo.artwork import Detection, MarkModel
@@ -61,14 +68,81 @@ def find_uses(document: Document, params: LogoParams, folder: Path) -> Search:
         search.uses += found
         search.unexamined += unseen
     _word_paper(document, search.uses)
+    if document.format in OFFICE_FORMATS:
+        _office_rendering(document, params, model, search)
     return search
+
+
+def required_pages(document: Document, required: str) -> list[int]:
+    """The pages that must show the logo (`LogoParams.required_for`); a Word document's one
+    page stands for all of it."""
+    count = len(document.pages)
+    if required == "nowhere" or not count:
+        return []
+    if required == "first-page" or not document.paginated:
+        return [1]
+    if required == "first-or-last-page":
+        return sorted({1, count})
+    return list(range(1, count + 1))
+
+
+def unseen_on(document: Document, page: Page, shapes: bool = True) -> list[str]:
+    """What is drawn on `page` that only a render shows (none on a page that renders): the
+    names of pictures that cannot be decoded (EMF, WMF), and "" for shapes drawn as vectors
+    (a Word document's; with `shapes`, a slide's painted shapes too)."""
+    if page.can_render:
+        return []
+    unseen = [image.name or "" for image in page.images if not image.pixel_width]
+    word = document.metadata.word
+    slide_shapes = shapes and document.format is Format.PPTX and bool(page.paints)
+    if (word is not None and word.drawn_shapes) or slide_shapes:
+        unseen.append("")
+    return unseen
+
+
+def _office_rendering(
+    document: Document, params: LogoParams, model: MarkModel, search: Search
+) -> None:
+    """Search the rendered pages that must show the logo, show none in the structure, and
+    draw something the structure cannot show as pixels. Without LibreOffice nothing is done
+    (the rule then says what it could not look at); a failed rendering leaves those pages
+    unchecked."""
+    required = params.required_for(document.format)
+    wanted = required_pages(document, required)
+    found = {use.page for use in search.uses}
+    if required == "first-or-last-page" and found & set(wanted):
+        return
+    pages = [n for n in wanted if n not in found and unseen_on(document, document.pages[n - 1])]
+    pages = pages[: params.max_rendered_pages]
+    rendering = document.rendered_pages() if pages else None
+    if rendering is None:
+        return
+    search.note = dict(rendering.note)
+    for number in pages:
+        if number > len(rendering.pages):
+            laid_out = rendering.problem or f"LibreOffice laid out {len(rendering.pages)} pages"
+            search.unexamined.append(Unexamined(number, "page-not-rendered", "", laid_out))
+            continue
+        unseen: list[Unexamined] = []
+        uses = _rendered(rendering.pages[number - 1], model, params.render_dpi, unseen)
+        for use in uses:
+            use.source = "office-render"
+        search.uses += uses
+        search.unexamined += unseen
+        if not any(u.why == "page-not-rendered" for u in unseen):
+            search.seen.add(number)
+    search.view = Document(document.path, Format.PDF, rendering.pages, metadata=document.metadata)
 
 
 def _worth_looking(document: Document, params: LogoParams) -> bool:
     if document.format is Format.IMAGE:
         return True
+    office = document.format in OFFICE_FORMATS
     return any(
-        page.images or (page.can_render and _search_page(page, params)) for page in document.pages
+        page.images
+        or (page.can_render and _search_page(page, params))
+        or (office and unseen_on(document, page))
+        for page in document.pages
     )
 
 

@@ -29,6 +29,11 @@ A4 = (595.3, 841.9)
 TWIPS_PER_POINT = 20
 PIC, IMAGEDATA = tag("pic", "pic"), tag("v", "imagedata")
 GROUPS = {tag("wpg", "wgp"), tag("wpg", "grpSp"), tag("a", "grpSp")}
+WSP = tag("wps", "wsp")
+# VML shapes that draw (pictures and text boxes are read as such; a horizontal rule is not art)
+VML_SHAPES = {
+    tag("v", k) for k in ("shape", "rect", "roundrect", "oval", "polyline", "arc", "curve")
+}
 CSS_UNITS = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, "pc": 12.0}
 
 
@@ -83,6 +88,9 @@ class Walker(TextWalker):
         self.page_height = _twips(size, "h", A4[1])
         self.margins = tuple(_twips(margins, side, 72.0) for side in ("left", "top", "right"))
         self.margins += (_twips(margins, "bottom", 72.0),)
+        # shapes drawn as vectors (not pictures, not text boxes): a vapen drawn in Word itself
+        # is seen only on a rendered page
+        self.drawn_shapes = 0
 
     # --- images --------------------------------------------------------------------------------
 
@@ -139,6 +147,9 @@ class Walker(TextWalker):
                 self.shapes(mc_choice(child), ctx, place)
             elif kind in GROUPS:
                 self.shapes(child, ctx, place.group(child))
+            elif kind == WSP:
+                self.drawn_shapes += _draws(child, "wps:spPr/a:custGeom", "wps:spPr/a:prstGeom")
+                self.shapes(child, ctx, place)
             elif isinstance(kind, str) and kind != tag("mc", "Fallback"):
                 self.shapes(child, ctx, place)
 
@@ -171,6 +182,9 @@ class Walker(TextWalker):
                 self.blocks(child, ctx.inside(Part.TEXT_BOX))
             elif kind == IMAGEDATA:
                 self.vml_image(child, element, ctx)
+            elif kind in VML_SHAPES and child.get(tag("o", "hr")) not in ("t", "true"):
+                self.drawn_shapes += _draws(child, "v:imagedata", "v:textbox", drawn_if_found=False)
+                self.vml(child, ctx)
             elif kind == ALTERNATE:
                 self.vml(mc_choice(child), ctx)
             elif isinstance(kind, str) and kind != tag("mc", "Fallback"):
@@ -219,6 +233,15 @@ class Walker(TextWalker):
                 info, box, ctx.part, rotation, flips, crop, alt, decorative, effects
             )
             self.images.append(image)
+
+
+def _draws(shape: etree._Element, *paths: str, drawn_if_found: bool = True) -> int:
+    """1 if `shape` draws: with a geometry (DrawingML), or with none of a picture or a text
+    box (VML); text boxes are read as text."""
+    found = any(shape.find(path, NS) is not None for path in paths)
+    if shape.find("wps:txbx", NS) is not None:
+        return 0
+    return int(found == drawn_if_found)
 
 
 def _twips(element: etree._Element | None, attr: str, default: float) -> float:

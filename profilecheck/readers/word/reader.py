@@ -58,7 +58,9 @@ def _read(package: Package, path: str, limits: Limits) -> Document:
     )
     macros = bool(package.related(main, "vbaProject"))
     metadata = _metadata(package, styles, sections=max(len(sections), 1), macros=macros)
-    metadata.word = replace(metadata.word, page_colour=_page_colour(root))  # type: ignore[arg-type]
+    metadata.word = replace(  # type: ignore[arg-type]
+        metadata.word, page_colour=_page_colour(root), drawn_shapes=walker.drawn_shapes
+    )
     found = package.problems + walker.warnings
     warnings = found[: limits.max_warnings]
     if len(found) > limits.max_warnings:

@@ -1,0 +1,141 @@
+"""The logo on Word and PowerPoint pages that only a render shows (checks/logo/uses.py).
+
+A vapen kept as an EMF picture (old Word templates) or drawn as shapes is not decoded by the
+structural search. Where the logo is required and the structure shows none, the page as
+LibreOffice lays it out is searched; what is found there is measured on that page, keeps its page
+number and box, and says it was measured on LibreOffice's layout. Without LibreOffice the logo
+is unchecked there (not "missing"); a rendering that fails leaves the page unchecked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, hanging_soffice, load_script, run_json
+
+from profilecheck.engine.engine import Engine
+from profilecheck.profile.config import Settings
+from profilecheck.profile.loading import load_profile
+from profilecheck.readers.convert import render, soffice
+
+LETTER = ROOT / "fixtures" / "docx" / "letter-compliant.docx"
+SLIDES = ROOT / "fixtures" / "pptx" / "info-compliant.pptx"
+VAPEN = ROOT / "rules" / "ale" / "artwork" / "png" / "vapen-colour-print.png"
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+LOGO = {"logo-found", "logo-missing", "logo-unchecked"}
+
+WPS_SHAPE = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:drawing>'
+    '<wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+    ' distT="0" distB="0" distL="0" distR="0"><wp:extent cx="900000" cy="1080000"/>'
+    '<wp:docPr id="90" name="Shield"/>'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<wps:cNvSpPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="900000" cy="1080000"/>'
+    '</a:xfrm><a:prstGeom prst="flowChartOffpageConnector"><a:avLst/></a:prstGeom>'
+    '<a:solidFill><a:srgbClr val="1F5FA8"/></a:solidFill></wps:spPr><wps:bodyPr/></wps:wsp>'
+    "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+)
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The files LibreOffice is asked to render, in this process."""
+    calls: list[str] = []
+    convert = soffice.convert
+
+    def counting(path, *args, **kwargs):
+        calls.append(Path(path).name)
+        return convert(path, *args, **kwargs)
+
+    monkeypatch.setattr(soffice, "convert", counting)
+    monkeypatch.setattr(render, "_MADE", type(render._MADE)())
+    return calls
+
+
+def _emf_letter(folder: Path) -> Path:
+    return load_script("fixture_emf").with_emf_logo(LETTER, folder / "letter-emf.docx", VAPEN)
+
+
+def _shapes_letter(folder: Path) -> Path:
+    """A letter with a blue shield-like shape drawn in Word and no logo picture."""
+    from docx import Document
+    from lxml import etree
+
+    document = Document()
+    paragraph = document.add_paragraph("Ale kommun")
+    paragraph._p.append(etree.fromstring(WPS_SHAPE))
+    document.add_paragraph("Handläggare: Anna Andersson, 0303-33 00 00")
+    document.save(folder / "letter-shapes.docx")
+    return folder / "letter-shapes.docx"
+
+
+def _logo_findings(path: Path, env: dict[str, str] | None = None) -> list[dict]:
+    _code, report = run_json("--isolated", "--lang", "en", "--select", "L", str(path), env=env)
+    return [f for f in report["files"][0]["findings"] if f["name"] in LOGO]
+
+
+@needs_soffice
+def test_an_emf_vapen_is_found_on_the_rendered_word_page(tmp_path):
+    findings = _logo_findings(_emf_letter(tmp_path))
+    assert [f["name"] for f in findings] == ["logo-found"]
+    found = findings[0]
+    assert found["location"]["page"] == 1 and found["location"]["box_mm"]
+    assert found["measured"]["source"] == "office-render"
+    assert found["measured"]["shield_width_mm"] == pytest.approx(25, abs=1)
+    assert "LibreOffice" in found["message"]  # measured on LibreOffice's layout, and says so
+
+
+def test_an_emf_vapen_without_libreoffice_is_unchecked(tmp_path):
+    (tmp_path / "empty").mkdir()
+    findings = _logo_findings(_emf_letter(tmp_path), env={"PATH": str(tmp_path / "empty")})
+    assert [f["name"] for f in findings] == ["logo-unchecked"]
+
+
+def test_shapes_drawn_in_word_without_libreoffice_leave_the_logo_unchecked(tmp_path):
+    (tmp_path / "empty").mkdir()
+    findings = _logo_findings(_shapes_letter(tmp_path), env={"PATH": str(tmp_path / "empty")})
+    assert [f["name"] for f in findings] == ["logo-unchecked"]
+    assert findings[0]["measured"]["reason"] == "not-examined"
+
+
+@needs_soffice
+def test_shapes_that_are_not_the_vapen_are_searched_and_the_logo_is_missing(tmp_path, renders):
+    engine = Engine(load_profile("ale"), Settings(lang="en", select=("L",)))
+    result = engine.check_file(str(_shapes_letter(tmp_path)))
+    assert renders == ["letter-shapes.docx"]  # the page was rendered to be searched
+    assert [f.name for f in result.findings if f.name in LOGO] == ["logo-missing"]
+
+
+@needs_soffice
+def test_a_logo_the_structure_shows_is_not_rendered(renders):
+    engine = Engine(load_profile("ale"), Settings(lang="en", select=("L",)))
+    for path in (LETTER, SLIDES):
+        result = engine.check_file(str(path))
+        assert "logo-found" in {f.name for f in result.findings}
+    assert renders == []
+
+
+@needs_soffice
+def test_an_emf_vapen_on_a_slide_is_found_on_the_rendered_slide(tmp_path):
+    slides = load_script("fixture_emf").with_emf_logo(SLIDES, tmp_path / "emf.pptx", VAPEN)
+    findings = _logo_findings(slides)
+    assert {f["name"] for f in findings} == {"logo-found"}
+    assert {f["location"]["page"] for f in findings} <= {1, 4}  # the first or the last slide
+    assert all(f["measured"]["source"] == "office-render" for f in findings)
+
+
+def test_a_failed_rendering_leaves_the_page_unchecked(tmp_path):
+    bin_dir, _pids = hanging_soffice(tmp_path)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    _code, report = run_json(
+        "--isolated", "--lang", "en", "--select", "L", "--timeout", "3",
+        str(_emf_letter(tmp_path)), env=env,
+    )  # fmt: skip
+    findings = [f for f in report["files"][0]["findings"] if f["name"] in LOGO]
+    assert [f["name"] for f in findings] == ["logo-unchecked"]
+    assert findings[0]["measured"]["reason"] == "page-not-rendered"
