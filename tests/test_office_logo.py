@@ -139,3 +139,19 @@ def test_a_failed_rendering_leaves_the_page_unchecked(tmp_path):
     findings = [f for f in report["files"][0]["findings"] if f["name"] in LOGO]
     assert [f["name"] for f in findings] == ["logo-unchecked"]
     assert findings[0]["measured"]["reason"] == "page-not-rendered"
+
+
+@needs_soffice
+def test_word_findings_gain_the_page_of_a_rendering_made_for_a_rule(tmp_path):
+    """Rendered for the logo search, the letter's text findings get the page LibreOffice lays
+    their text on, keeping their part; without a rendering they have no page."""
+    wrong_font = ROOT / "fixtures" / "docx" / "letter-wrong-font.docx"
+    letter = load_script("fixture_emf").with_emf_logo(wrong_font, tmp_path / "wf.docx", VAPEN)
+    _code, report = run_json("--isolated", "--lang", "en", str(letter))
+    findings = {f["name"]: f for f in report["files"][0]["findings"]}
+    small = findings["text-too-small"]
+    assert small["location"]["page"] == 1 and small["location"]["part"] == "footer"
+    assert small["location"]["box_mm"] and small["measured"]["page_from"] == "rendering"
+    assert findings["font-not-allowed"]["location"]["page"] == 1
+    _code, report = run_json("--isolated", "--lang", "en", str(wrong_font))
+    assert all("page" not in f["location"] for f in report["files"][0]["findings"])

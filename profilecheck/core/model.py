@@ -382,6 +382,11 @@ class Document:
             return None
         return self.analysis("office-render", lambda _document: self._renderer())
 
+    def rendering_made(self) -> Rendering | None:
+        """The rendering `rendered_pages()` made in this run, if a rule asked for it; never
+        makes one."""
+        return self.analyses.get("office-render")
+
     def spans(self) -> Iterator[TextSpan]:
         for page in self.pages:
             yield from page.spans

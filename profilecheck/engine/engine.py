@@ -179,6 +179,9 @@ class Engine:
                     _office_pages, document, sniffed.format, self.limits
                 )
             findings = self._run_rules(document)
+            rendering = document.rendering_made()
+            if rendering is not None and not document.paginated:
+                findings = _on_rendered_pages(findings, rendering)
             # what the reader left unread (a limit, damage), also while the rules ran
             findings += [_finding(path, *unread) for unread in _by_pages(document.unread)]
             if document.source:  # read through a conversion: every finding says so
@@ -317,6 +320,24 @@ def _os_text(error: OSError) -> str:
 RENDERED_FORMATS = frozenset(
     (Format.DOCX, Format.LEGACY_DOC, Format.RTF, Format.ODT, Format.PPTX, Format.PPT, Format.ODP)
 )
+
+
+def _on_rendered_pages(findings: list[Finding], rendering: Rendering) -> list[Finding]:
+    """A Word document's findings, where a rule had it rendered, with the page of LibreOffice's
+    layout that shows the text they quote (their part kept; `measured.page_from` says so)."""
+    from profilecheck.readers.convert import render
+
+    texts = [render.quoted(f.message) if f.location.page is None else "" for f in findings]
+    places = render.find_text(rendering, [text for text in texts if text])
+    paged = []
+    for finding, text in zip(findings, texts, strict=True):
+        if text in places:
+            page, box = places[text]
+            location = replace(finding.location, page=page, box=box)
+            measured = {**finding.measured, "page_from": "rendering"}
+            finding = replace(finding, location=location, measured=measured)
+        paged.append(finding)
+    return paged
 
 
 def _office_pages(document: Document, fmt: Format, limits: Limits) -> Rendering | None:

@@ -19,7 +19,6 @@ remote content.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -41,7 +40,6 @@ MAX_EXCERPTS = 200  # Word text excerpts per report
 MAX_FINDINGS_PER_FILE = 300
 PICTURED = (Format.PDF.value, Format.IMAGE.value)
 OFFICE = tuple(fmt.value for fmt in SOURCES)  # pictured when LibreOffice renders them
-QUOTED = re.compile(r"[“”]([^“”]{3,})”")  # a finding's excerpt as its message quotes it
 MAX_TEXTS = 100  # excerpts searched per file
 
 
@@ -204,8 +202,9 @@ def _file_view(
 
 def _excerpt(finding: Finding) -> str:
     """The text a finding quotes (“...”), by which it is found on a rendered page."""
-    quoted = QUOTED.search(finding.message)
-    return quoted.group(1).strip() if quoted else ""
+    from profilecheck.readers.convert.render import quoted
+
+    return quoted(finding.message)
 
 
 def _groups(

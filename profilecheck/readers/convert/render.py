@@ -18,6 +18,7 @@ is waited for once. The PDF lives in a temporary folder removed when the documen
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections import OrderedDict
@@ -56,6 +57,7 @@ NOTES = {
 KEPT_FILES = 8  # PDFs kept per process
 KEPT_BYTES = 64 * 1024 * 1024
 SEARCHED_PAGES = 200  # pages searched for a finding's text
+QUOTED = re.compile(r"[“”]([^“”]{3,})”")  # a finding's excerpt, as its message quotes it
 _MADE: OrderedDict[tuple, bytes | str] = OrderedDict()  # key -> the PDF, or why there is none
 
 
@@ -138,6 +140,12 @@ def _convert(path: str, suffix: str, target: str, limits: Limits) -> bytes | str
         return "LibreOffice's rendering ran out of memory"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def quoted(message: str) -> str:
+    """The text a finding's message quotes (“...”), by which it is found on a rendered page."""
+    found = QUOTED.search(message)
+    return found.group(1).strip() if found else ""
 
 
 def find_text(rendering: Rendering, texts: list[str]) -> dict[str, tuple[int, Box]]:
