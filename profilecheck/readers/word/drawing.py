@@ -9,11 +9,11 @@ paragraphs, this module for what is drawn in them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from profilecheck.core.model import Box, Part, PlacedImage
+from profilecheck.core.model import Box, Colour, Part, PlacedImage
 from profilecheck.readers.ooxml.package import EMU_PER_POINT, NS, Package, tag, to_int, w
 from profilecheck.readers.ooxml.pictures import (
     ImageParts,
@@ -22,7 +22,7 @@ from profilecheck.readers.ooxml.pictures import (
     is_decorative,
     placed_image,
 )
-from profilecheck.readers.ooxml.styles import Styles, Theme
+from profilecheck.readers.ooxml.styles import Styles, Theme, drawing_colour, hex_colour
 from profilecheck.readers.word.text import ALTERNATE, ANCHOR, TXBX, Ctx, TextWalker, mc_choice
 
 A4 = (595.3, 841.9)
@@ -149,9 +149,24 @@ class Walker(TextWalker):
                 self.shapes(child, ctx, place.group(child))
             elif kind == WSP:
                 self.drawn_shapes += _draws(child, "wps:spPr/a:custGeom", "wps:spPr/a:prstGeom")
-                self.shapes(child, ctx, place)
+                fill = self.fill(child)  # what the text in its text box stands on
+                self.shapes(child, replace(ctx, cell_shading=fill) if fill else ctx, place)
             elif isinstance(kind, str) and kind != tag("mc", "Fallback"):
                 self.shapes(child, ctx, place)
+
+    def fill(self, shape: etree._Element) -> Colour | None:
+        """A shape's solid fill (its own, else its style's), as the theme resolves it."""
+        solid = shape.find("wps:spPr/a:solidFill", NS)
+        if solid is None and shape.find("wps:spPr/*", NS) is not None:
+            own = {etree.QName(e).localname for e in shape.find("wps:spPr", NS)}
+            if own & {"noFill", "gradFill", "blipFill", "pattFill", "grpFill"}:
+                return None
+        if solid is None:
+            ref = shape.find("wps:style/a:fillRef", NS)
+            solid = ref if ref is not None and to_int(ref.get("idx")) else None
+        colour = solid[0] if solid is not None and len(solid) else None
+        value = drawing_colour(colour, self.theme) if colour is not None else None
+        return hex_colour(value) if value else None
 
     def picture(self, pic: etree._Element, ctx: Ctx, place: Place) -> None:
         blip = pic.find("pic:blipFill/a:blip", NS)

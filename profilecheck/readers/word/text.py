@@ -60,7 +60,8 @@ class Ctx:
         if part == Part.TABLE:
             return replace(self, part=Part.TABLE if self.part == Part.BODY else self.part)
         outer = self.part in (Part.BODY, Part.TABLE)
-        return Ctx(part if outer else self.part, self.source)
+        # a text box's text stands on its shape's fill (`cell_shading`), where it has one
+        return Ctx(part if outer else self.part, self.source, cell_shading=self.cell_shading)
 
 
 @dataclass(slots=True)
