@@ -146,7 +146,9 @@ def _docx(
             pic.blipFill.find(qn("a:blip")).addnext(source)
         if rotate:  # <a:xfrm rot="..."> in 1/60000 degree, clockwise
             pic.spPr.find(qn("a:xfrm")).set("rot", str(round(rotate * 60_000)))
-    document.add_paragraph("Välkommen till Ale kommun")
+    # the text well clear of the logo, as laid out (the clear space is measured on LibreOffice's
+    # page where it is installed)
+    document.add_paragraph("Välkommen till Ale kommun").paragraph_format.space_before = Mm(20)
     document.save(path)
     return path
 
@@ -380,7 +382,8 @@ def test_word_recolour_effects(tmp_path):
     page = Page(number=1, width=595, height=842, _load_images=lambda: [image])
     document = Document(path="memo.docx", format=Format.DOCX, pages=[page])
     findings = run_rule(LogoRule, table["params"], document, source)
-    assert sorted(f.name for f in findings) == ["logo-found", "logo-recoloured"]
+    assert sorted(f.name for f in findings) == ["logo-found", "logo-recoloured", "logo-unchecked"]
+    assert findings[-1].measured["reason"] == "clear-space-not-laid-out"  # no file to lay out
 
 
 # ---- the vapen at any angle -----------------------------------------------------------------

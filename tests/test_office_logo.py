@@ -113,12 +113,43 @@ def test_shapes_that_are_not_the_vapen_are_searched_and_the_logo_is_missing(tmp_
 
 
 @needs_soffice
-def test_a_logo_the_structure_shows_is_not_rendered(renders):
-    engine = Engine(load_profile("ale"), Settings(lang="en", select=("L",)))
-    for path in (LETTER, SLIDES):
-        result = engine.check_file(str(path))
-        assert "logo-found" in {f.name for f in result.findings}
-    assert renders == []
+def test_a_logo_the_structure_shows_is_rendered_only_for_a_word_clear_space(renders):
+    """A slide is laid out as read; a Word logo's clear space needs LibreOffice's layout."""
+    checked = Engine(load_profile("ale"), Settings(lang="en", select=["L"]))
+    unspaced = Engine(load_profile("ale"), Settings(select=["L"], ignore=["logo-clear-space"]))
+    for engine in (unspaced, checked):
+        for path in (LETTER, SLIDES):
+            result = engine.check_file(str(path))
+            assert "logo-found" in {f.name for f in result.findings}
+    assert renders == [LETTER.name]
+
+
+@needs_soffice
+def test_a_word_logo_clear_space_is_measured_on_the_laid_out_page(tmp_path):
+    """Text set right under the letter's vapen: too close on the laid-out page."""
+    from docx import Document
+
+    crowded = Document(str(LETTER))
+    header = crowded.sections[0].header
+    header.add_paragraph("Samhällsbyggnad").paragraph_format.space_before = 0
+    crowded.save(tmp_path / "crowded.docx")
+    for path, wanted in ((LETTER, []), (tmp_path / "crowded.docx", ["logo-clear-space"])):
+        _code, report = run_json("--isolated", "--lang", "en", "--select", "L", str(path))
+        findings = report["files"][0]["findings"]
+        spaced = [f for f in findings if f["name"] == "logo-clear-space"]
+        assert [f["name"] for f in spaced] == wanted
+        for finding in spaced:
+            assert finding["location"]["page"] == 1 and "LibreOffice" in finding["message"]
+
+
+def test_without_libreoffice_a_word_logo_clear_space_is_unchecked(tmp_path):
+    (tmp_path / "empty").mkdir()
+    _code, report = run_json(
+        "--isolated", "--select", "L", str(LETTER), env={"PATH": str(tmp_path / "empty")}
+    )
+    unchecked = [f for f in report["files"][0]["findings"] if f["name"] == "logo-unchecked"]
+    assert [f["measured"]["reason"] for f in unchecked] == ["clear-space-not-laid-out"]
+    assert "no LibreOffice" in unchecked[0]["message"]
 
 
 @needs_soffice
@@ -157,5 +188,7 @@ def test_word_findings_gain_the_page_of_a_rendering_made_for_a_rule(tmp_path):
     assert small["location"]["page"] == 1 and small["location"]["part"] == "footer"
     assert small["location"]["box_mm"] and small["measured"]["page_from"] == "rendering"
     assert findings["font-not-allowed"]["location"]["page"] == 1
-    _code, report = run_json("--isolated", "--lang", "en", str(wrong_font))
+    _code, report = run_json(
+        "--isolated", "--lang", "en", "--ignore", "logo-clear-space", str(wrong_font)
+    )  # nothing needs its layout: not rendered
     assert all("page" not in f["location"] for f in report["files"][0]["findings"])

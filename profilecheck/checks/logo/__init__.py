@@ -45,11 +45,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from profilecheck.checks.logo import surroundings
+from profilecheck.checks.logo import presence, surroundings
 from profilecheck.checks.logo.params import LogoParams
-from profilecheck.checks.logo.uses import Search, Unexamined, Use, find_uses, unseen_on
+from profilecheck.checks.logo.uses import Search, Use, find_uses
 from profilecheck.core.codes import Check
-from profilecheck.core.model import MM_PER_PT, Document, Format, Page
+from profilecheck.core.model import MM_PER_PT, Document, Format
 from profilecheck.engine.ruletype import Report, RuleType
 from profilecheck.profile.params import ParamProblem
 from profilecheck.profile.rule import Rule
@@ -134,110 +134,46 @@ class LogoRule(RuleType):
         return judge_artwork(params, rule.folder)
 
     def check(self, document: Document, report: Report) -> None:
+        # a Word logo's clear space needs the page as LibreOffice lays it out: only if asked for
+        layout = report.wants("logo-clear-space")
         search: Search = document.analysis(
-            f"logo-uses:{self.rule.label}", lambda doc: find_uses(doc, self.params, self.folder)
+            f"logo-uses:{self.rule.label}",
+            lambda doc: find_uses(doc, self.params, self.folder, layout=layout),
         )
-        for use in search.uses:
-            if use.source != "office-render":
-                _judge(use, self.params, document, report)
+        # a Word or PowerPoint file's pages as LibreOffice lays them out, where they were needed
+        laid_out = None
         if search.view is not None:
-            _judge_rendered(search, self.params, report)
-        for item in search.unexamined:
-            _unexamined(item, document, report)
-        unexamined = {item.page for item in search.unexamined}
-        self._missing(document, search, unexamined, report)
+            laid_out = Report(
+                report.rule, report.rule_type, search.view, report.lang, report.selected
+            )
+        for use in search.uses:
+            if use.source == "office-render":
+                _judge(use, self.params, search.view, laid_out)
+            else:
+                _judge(use, self.params, document, report, laid_out, search.layout_problem)
+        if laid_out is not None:
+            note = search.note.get(report.lang) or next(iter(search.note.values()), "")
+            suffix = f" ({note})" if note else ""
+            report.findings += [
+                replace(f, message=f"{f.message}{suffix}") for f in laid_out.findings
+            ]
+        presence.report_presence(document, search, self.params, report)
 
     @property
     def folder(self) -> Path:
         return self.rule.folder
 
-    def _missing(
-        self, document: Document, search: Search, unexamined: set[int], report: Report
-    ) -> None:
-        """logo-missing where the profile requires the logo and the search found none, unless
-        the search could not look at everything there (then logo-unchecked said so)."""
-        required = self.params.required_for(document.format)
-        if required == "nowhere" or not document.pages:
-            return
-        uses, seen = search.uses, search.seen
-        pages = {use.page for use in uses}
-        if required == "first-or-last-page":
-            ends = {1, len(document.pages)}
-            if not (ends & pages or ends & unexamined):
-                last = document.pages[-1]
-                where = report.text("on-first-or-last-page", last=last.number)
-                _absent(report, [document.pages[0], last], 1, where, seen)
-            return
-        if required == "anywhere" or (required == "first-page" and not document.paginated):
-            if not uses and not unexamined:
-                _absent(report, document.pages, None, report.text("in-document"), seen)
-            return
-        wanted = [1] if required == "first-page" else [p.number for p in document.pages]
-        for number in wanted:
-            if number not in pages and number not in unexamined:
-                page = document.pages[number - 1]
-                where = report.text("on-page", number=number)
-                _absent(report, [page], number, where, seen)
 
-
-def _absent(report: Report, pages: list[Page], number: int | None, where: str, seen: set[int]):
-    """logo-missing, unless something there could not be looked at (an EMF or WMF logo in
-    Word, a broken image, shapes drawn in Word): then the logo is unchecked, which is not the
-    same as absent. (On a page that can be rendered, or whose LibreOffice rendering was
-    searched, the search saw all the renderer could draw.)"""
-    document = report.document
-    unseen = [
-        name
-        for page in pages
-        if page.number not in seen
-        for name in unseen_on(document, page, shapes=False)
-    ]
-    if unseen:
-        what = next((name for name in unseen if name), "") or report.text("a-picture")
-        report.unchecked(
-            "not-examined",
-            page=number,
-            where=where,
-            what=what,
-            measured={"pictures_not_examined": len(unseen)},
-        )
-        return
-    report(
-        "logo-missing",
-        page=number,
-        where=where,
-        measured={"value": 0, "limit": 1},
-    )
-
-
-def _judge_rendered(search: Search, params: LogoParams, report: Report) -> None:
-    """The uses found on a Word or PowerPoint file's rendered pages, judged on those pages
-    (their page numbers and boxes kept), each finding saying it was measured there."""
-    assert search.view is not None
-    rendered = Report(report.rule, report.rule_type, search.view, report.lang, report.selected)
-    for use in search.uses:
-        if use.source == "office-render":
-            _judge(use, params, search.view, rendered)
-    note = search.note.get(report.lang) or next(iter(search.note.values()), "")
-    suffix = f" ({note})" if note else ""
-    report.findings += [replace(f, message=f"{f.message}{suffix}") for f in rendered.findings]
-
-
-def _unexamined(item: Unexamined, document: Document, report: Report) -> None:
-    """logo-unchecked for what the search could not look at, with the reason."""
-    where = report.text("on-page", number=item.page) if document.paginated else ""
-    report.unchecked(
-        item.why,
-        page=item.page,
-        box=item.box,
-        measured={"detail": item.detail} if item.detail else None,
-        what=item.what or report.text("a-picture"),
-        where=where or report.text("in-document"),
-        detail=item.detail,
-    )
-
-
-def _judge(use: Use, params: LogoParams, document: Document, report: Report) -> None:
+def _judge(
+    use: Use,
+    params: LogoParams,
+    document: Document,
+    report: Report,
+    laid_out: Report | None = None,
+    layout_problem: str = "",
+) -> None:
+    """Every finding on one use; `laid_out` reports on the pages as LibreOffice lays them out
+    (a Word logo's clear space is measured there; `layout_problem`: why they are not there)."""
     where = {"page": use.page, "box": use.box, "part": use.part}
     width_mm = None if use.mark_width_pt is None else use.mark_width_pt * MM_PER_PT
     logo_mm = use.box.width * MM_PER_PT
@@ -288,9 +224,38 @@ def _judge(use: Use, params: LogoParams, document: Document, report: Report) -> 
     _size(use, params, document, where, report)
     surroundings.cut_off(use, document, where, report)
     if original:
-        surroundings.clear_space(use, params, document, where, report)
+        _clear_space(use, params, document, where, report, (laid_out, layout_problem))
     if document.format is not Format.IMAGE:
         surroundings.combination(use, params, document, where, report)
+
+
+def _clear_space(
+    use: Use,
+    params: LogoParams,
+    document: Document,
+    where: dict,
+    report: Report,
+    layout: tuple[Report | None, str],
+) -> None:
+    """Around a Word logo, whose surroundings flow with the text, the clear space is measured
+    on the page as LibreOffice lays it out; without that page it is not measured, and says so."""
+    laid_out, layout_problem = layout
+    if document.paginated:
+        surroundings.clear_space(use, params, document, where, report)
+        return
+    laid = use.laid_out
+    if laid is not None and laid_out is not None:
+        at = {"page": laid.page, "box": laid.box, "part": use.part}
+        surroundings.clear_space(laid, params, laid_out.document, at, laid_out)
+        return
+    detail = layout_problem or "not found on LibreOffice's pages"
+    report.unchecked(
+        "clear-space-not-laid-out",
+        part=use.part,
+        where=report.text("in-document"),
+        detail=detail,
+        measured={"detail": detail, "version": use.version},
+    )
 
 
 def _geometry(use: Use, params: LogoParams, where: dict, report: Report, original: bool) -> None:

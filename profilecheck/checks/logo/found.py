@@ -35,6 +35,9 @@ class Use:
     # how closely the shield is the nearest artwork version's drawing (originality.py); None:
     # not judged (too small, covered)
     likeness: float | None = None
+    # Word: the same logo where LibreOffice lays the page out (uses.py), for what needs the
+    # layout (its clear space); None where there is no rendering or it was not found there
+    laid_out: Use | None = None
 
 
 @dataclass(frozen=True)
@@ -61,3 +64,5 @@ class Search:
     view: Document | None = None
     seen: set[int] = field(default_factory=set)
     note: dict[str, str] = field(default_factory=dict)
+    # why the pages could not be laid out for a Word logo's clear space ("" if they were)
+    layout_problem: str = ""

@@ -27,15 +27,19 @@ from profilecheck.core.colour import lab, parse_colour
 from profilecheck.core.model import Box, Document, Format, Page
 
 OFFICE_FORMATS = (Format.DOCX, Format.PPTX)
+NO_LAYOUT = "no LibreOffice to lay out the pages"
 
 if TYPE_CHECKING:
     from profilecheck.checks.logo.artwork import Detection, MarkModel
     from profilecheck.checks.logo.params import LogoParams
+    from profilecheck.core.facts import Rendering
 
 __all__ = ["Search", "Unexamined", "Use", "find_uses"]
 
 
-def find_uses(document: Document, params: LogoParams, folder: Path) -> Search:
+def find_uses(document: Document, params: LogoParams, folder: Path, layout: bool = True) -> Search:
+    """Every use of the logo in `document`; with `layout`, a Word logo is also located on the
+    page as LibreOffice lays it out (`Use.laid_out`), for its clear space."""
     search = Search([], [])
     if not _worth_looking(document, params):
         return search  # no pictures and nothing to render: not even the artwork needs loading
@@ -70,6 +74,8 @@ def find_uses(document: Document, params: LogoParams, folder: Path) -> Search:
     _word_paper(document, search.uses)
     if document.format in OFFICE_FORMATS:
         _office_rendering(document, params, model, search)
+    if layout and not document.paginated and params.clear_space > 0:
+        _word_layout(document, params, model, search)
     return search
 
 
@@ -117,7 +123,6 @@ def _office_rendering(
     rendering = document.rendered_pages() if pages else None
     if rendering is None:
         return
-    search.note = dict(rendering.note)
     for number in pages:
         if number > len(rendering.pages):
             laid_out = rendering.problem or f"LibreOffice laid out {len(rendering.pages)} pages"
@@ -131,7 +136,48 @@ def _office_rendering(
         search.unexamined += unseen
         if not any(u.why == "page-not-rendered" for u in unseen):
             search.seen.add(number)
-    search.view = Document(document.path, Format.PDF, rendering.pages, metadata=document.metadata)
+    _keep_view(document, rendering, search)
+
+
+def _word_layout(document: Document, params: LogoParams, model: MarkModel, search: Search) -> None:
+    """Word logos found by their structure, located on the pages as LibreOffice lays them out
+    (`Use.laid_out`): Word text flows, so what stands around a picture is known only there.
+    Each is matched to a picture of the same version and size on the first pages."""
+    pending = [use for use in search.uses if use.source == "placed-image"]
+    rendering = document.rendered_pages() if pending else None
+    if rendering is None or not rendering.pages:
+        search.layout_problem = rendering.problem if rendering else NO_LAYOUT
+        return
+    _keep_view(document, rendering, search)
+    memo: dict = {}
+    for page in rendering.pages[: params.max_rendered_pages]:
+        for image in page.images:
+            laid = placed_use(page, image, model, params, [], memo)
+            same = next((use for use in pending if laid and _same_picture(use, laid)), None)
+            if same is not None and laid is not None:
+                laid.source, laid.part = "office-render", same.part
+                same.laid_out = laid
+                pending.remove(same)
+        if not pending:
+            return
+
+
+def _same_picture(use: Use, laid: Use) -> bool:
+    """The rendered picture is the Word one: the same version, within 3 % of its size."""
+    width, height = use.box.width, use.box.height
+    return (
+        use.version == laid.version
+        and abs(laid.box.width - width) <= 0.03 * width
+        and abs(laid.box.height - height) <= 0.03 * height
+    )
+
+
+def _keep_view(document: Document, rendering: Rendering, search: Search) -> None:
+    search.note = dict(rendering.note)
+    if search.view is None:
+        search.view = Document(
+            document.path, Format.PDF, rendering.pages, metadata=document.metadata
+        )
 
 
 def _worth_looking(document: Document, params: LogoParams) -> bool:
