@@ -141,6 +141,23 @@ wait
 """
 
 
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The files LibreOffice is asked to render (or convert), in this process."""
+    from profilecheck.readers.convert import render, soffice
+
+    calls: list[str] = []
+    convert = soffice.convert
+
+    def counting(path, *args, **kwargs):
+        calls.append(Path(path).name)
+        return convert(path, *args, **kwargs)
+
+    monkeypatch.setattr(soffice, "convert", counting)
+    monkeypatch.setattr(render, "_MADE", type(render._MADE)())
+    return calls
+
+
 def hanging_soffice(tmp_path: Path) -> tuple[Path, Path]:
     """A `soffice` that hangs, with a child of its own (like oosplash's soffice.bin)."""
     bin_dir, pids = tmp_path / "bin", tmp_path / "pids"

@@ -20,7 +20,6 @@ from profilecheck.core.limits import Limits
 from profilecheck.engine.engine import Engine
 from profilecheck.profile.config import Settings
 from profilecheck.profile.loading import load_profile
-from profilecheck.readers.convert import render, soffice
 
 LETTER = ROOT / "fixtures" / "docx" / "letter-compliant.docx"
 SLIDES = ROOT / "fixtures" / "pptx" / "info-compliant.pptx"
@@ -41,21 +40,6 @@ WPS_SHAPE = (
     '<a:solidFill><a:srgbClr val="1F5FA8"/></a:solidFill></wps:spPr><wps:bodyPr/></wps:wsp>'
     "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
 )
-
-
-@pytest.fixture
-def renders(monkeypatch) -> list[str]:
-    """The files LibreOffice is asked to render, in this process."""
-    calls: list[str] = []
-    convert = soffice.convert
-
-    def counting(path, *args, **kwargs):
-        calls.append(Path(path).name)
-        return convert(path, *args, **kwargs)
-
-    monkeypatch.setattr(soffice, "convert", counting)
-    monkeypatch.setattr(render, "_MADE", type(render._MADE)())
-    return calls
 
 
 def _emf_letter(folder: Path) -> Path:

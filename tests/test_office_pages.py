@@ -32,21 +32,6 @@ SLIDES = ROOT / "fixtures" / "pptx" / "info-off-palette-theme.pptx"
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
 
-@pytest.fixture
-def renders(monkeypatch) -> list[str]:
-    """The files LibreOffice is asked to render (or convert), in this process."""
-    calls: list[str] = []
-    convert = soffice.convert
-
-    def counting(path, *args, **kwargs):
-        calls.append(Path(path).name)
-        return convert(path, *args, **kwargs)
-
-    monkeypatch.setattr(soffice, "convert", counting)
-    monkeypatch.setattr(render, "_MADE", type(render._MADE)())
-    return calls
-
-
 def _sections(report: str) -> dict[str, str]:
     """The HTML report's section of each file, by file name."""
     parts = re.split(r'<section class="file"', report)[1:]
