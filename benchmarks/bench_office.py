@@ -10,7 +10,9 @@ LibreOffice as .doc, .rtf and .odt first (not timed). Then, in the same run, bes
 - conversion: profilecheck's conversion to .docx (readers/convert/: a copy in a private folder,
   a fresh private profile, limits, process group), per file and per page (pages from the PDF);
 - check: `Engine.check_file` of the converted format (conversion, reading and every rule of the
-  Ale profile), against the check of the native .docx.
+  Ale profile, with the rendering of the pages the logo's clear space is measured on), against
+  the check of the native .docx (rendered the same way); each check starts with no rendering
+  kept, as a new process does.
 
 Prints the ratios conversion / baseline and check / native check. Needs LibreOffice.
 """
@@ -87,18 +89,23 @@ def main() -> int:
     from profilecheck.engine.engine import Engine
     from profilecheck.profile.config import Settings
     from profilecheck.profile.loading import load_profile
-    from profilecheck.readers.convert import TARGETS
+    from profilecheck.readers.convert import TARGETS, render
     from profilecheck.readers.convert import soffice as bridge
     from profilecheck.readers.sniffer import sniff
 
     engine = Engine(load_profile("ale"), Settings())
+
+    def fresh_check(path: Path) -> None:
+        render._MADE.clear()  # as a new process: no rendering of an earlier run kept
+        engine.check_file(str(path))
+
     rows = []
     counter = itertools.count()
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         letters = [*sorted(DOCX.glob("letter-*.docx"))[:3], long_letter(folder, args.pages)]
         for docx in letters:
-            native = best(lambda d=docx: engine.check_file(str(d)), args.repeat)
+            native = best(lambda d=docx: fresh_check(d), args.repeat)
             for fmt in FORMATS:
                 source = soffice(fmt, docx, folder / "made" / fmt, folder / "profile")
                 pdf = soffice("pdf", source, folder / "pdf", folder / "profile")
@@ -116,7 +123,7 @@ def main() -> int:
 
                 base = best(baseline, args.repeat)
                 converted = best(conversion, args.repeat)
-                check = best(lambda s=source: engine.check_file(str(s)), args.repeat)
+                check = best(lambda s=source: fresh_check(s), args.repeat)
                 rows.append((docx.stem, fmt, pages, base, converted, check, native))
     print(f"{'file':<28} {'fmt':<4} {'pages':>5} {'pdf (base)':>10} {'convert':>8} "
           f"{'/page':>7} {'ratio':>6} {'check':>7} {'.docx':>7} {'ratio':>6}")  # fmt: skip
