@@ -6,6 +6,8 @@ import dataclasses
 import os
 import pickle
 
+import pytest
+
 from profilecheck.batch.cache import (
     DATABASE_NAME,
     Cache,
@@ -16,6 +18,7 @@ from profilecheck.batch.cache import (
     path_neutral,
     settings_key,
 )
+from profilecheck.batch.integrity import payload, sound_result
 from profilecheck.core.model import Box, Part, Severity, Status
 from profilecheck.core.results import FileResult, Finding, Location
 
@@ -128,3 +131,44 @@ def test_file_rows_come_back_as_database_rows(tmp_path):
         cache.store([("/share/a.pdf", FileRow(1, 2, 3, "d"))], [])
         (row,) = cache.file_rows(["/share"]).values()
     assert FileRow.of_row(row) == FileRow(1, 2, 3, "d")
+
+
+def test_a_stored_result_is_counted_and_written_from_its_row_its_findings_built_when_read():
+    row = path_neutral(_result("/share/a.pdf").as_dict())
+    data, check = payload("k", row)
+    stored = sound_result("k", data, check)
+    assert stored is not None and stored.row == row and stored.shared_form() is None
+    judged = stored.judged
+    assert [(j.name, j.severity, j.suppressed) for j in judged] == [
+        ("contact-outdated", Severity.ERROR, None)
+    ]
+    assert stored.judged is judged and stored._pending is not None  # not built yet
+    assert stored.worst is Severity.ERROR and not stored.not_checked
+    cached = CachedFileResult.of(stored, "/share/b.pdf")
+    assert cached.judged is judged and cached.shared_form() is stored.row
+    assert stored._pending is not None  # counting and writing built nothing
+    assert cached.as_dict() == bind_path(row, "/share/b.pdf")
+    assert stored.findings == FileResult.from_dict(row).findings  # read: built, the same
+    assert stored.judged == stored.findings
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"severity": "fatal"},
+        {"message": 12},
+        {"name": None},
+        {"location": {"page": 1}},
+        {"location": {"path": "", "part": "margin"}},
+        {"location": {"path": "", "box_pt": [1, 2, 3]}},
+        {"location": {"path": "", "page": "1"}},
+        {"measured": [1, 2]},
+        {"suppressed": 1},
+    ],
+)
+def test_a_stored_finding_that_would_not_build_is_refused_before_it_is_used(damage):
+    row = path_neutral(_result("/share/a.pdf").as_dict())
+    row["findings"][0].update(damage)
+    data, check = payload("k", row)
+    assert sound_result("k", data, check) is None
+    assert sound_result("k", *payload("k", path_neutral(_result("/a").as_dict()))) is not None

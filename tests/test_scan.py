@@ -1,4 +1,4 @@
-"""`profilecheck scan`: walk, workers (spawn) with limits, cache and resume, Dask, baselines."""
+"""`profilecheck scan`: walk, workers with limits, cache and resume, Dask, baselines."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ en = "Outdated number {match}"
 """
 
 
-# --- engines for the worker tests: built in spawned workers by "module:name" ---
+# --- engines for the worker tests: built in each worker by "module:name" ---
 
 
 class HangingEngine(Engine):

@@ -11,21 +11,22 @@ is stopped is replaced the same way, and the run goes on. With neither limit (`-
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from profilecheck.batch.walk import Entry
-from profilecheck.batch.workers import EngineSpec, ProcessExecutor, ProcessLimits, Task, timings_of
+from profilecheck.batch.workers import (
+    EngineSpec,
+    ProcessExecutor,
+    ProcessLimits,
+    Task,
+    start_method,
+    timings_of,
+)
 from profilecheck.core import timing
 from profilecheck.core.errors import UsageError
 from profilecheck.core.results import FileResult
-
-
-def start_method() -> str:
-    """fork where it is safe and cheap (Linux); spawn elsewhere, as scan does everywhere."""
-    return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
 def check_files(engine: Any, entries: Sequence[Entry], limits: ProcessLimits) -> list[FileResult]:

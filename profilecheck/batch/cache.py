@@ -149,7 +149,8 @@ class Cache:
             self._failed(error)
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        # used by one thread at a time: `scan` reads the rows in a thread beside its walk
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -360,7 +361,20 @@ class CachedFileResult(FileResult):
     @property
     def judged(self) -> list[Finding]:
         template = self._template
-        return template.findings if template is not None else self.findings
+        return template.judged if template is not None else self.findings
+
+    def shared_form(self) -> dict[str, Any] | None:
+        """The cache's row, shared by every file of this content, while this result is still
+        what the row says (findings untouched, no notes of its own)."""
+        template = self._template
+        row = getattr(template, "row", None)
+        if row is None or self.warnings != template.warnings:
+            return None
+        if (self.format, self.status, self.pages, self.message) != (
+            template.format, template.status, template.pages, template.message,
+        ):  # fmt: skip
+            return None
+        return row
 
     def as_dict(self) -> dict[str, Any]:
         """From the cache's row as it stands while the findings were not touched (no finding

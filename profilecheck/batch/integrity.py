@@ -14,10 +14,11 @@ import sqlite3
 import sys
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from profilecheck.core.files import open_regular
-from profilecheck.core.results import FileResult
+from profilecheck.core.model import Part, Severity, Status
+from profilecheck.core.results import FileResult, Finding
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
@@ -38,26 +39,103 @@ def payload(key: str, result: dict[str, Any]) -> tuple[bytes, int]:
 
 class StoredResult(FileResult):
     """A result read back from the cache, with the row it was read from (`row`: what
-    `FileResult.as_dict` gave when it was stored, path-neutral), to be written out as it is."""
+    `FileResult.as_dict` gave when it was stored, path-neutral), to be written out as it is.
+    Made by `of_row`, its finding objects are built from the row when first read: counts and
+    verdicts read `judged` (name, severity, suppressed of each), the JSON report the row."""
 
-    __slots__ = ("row",)
+    __slots__ = ("_judged", "_pending", "row")
+
+    @classmethod
+    def of_row(cls, row: dict[str, Any]) -> StoredResult:
+        result = object.__new__(cls)
+        result.path = row["path"]
+        result.format = row["format"]
+        result.status = Status(row["status"])
+        result.pages = row.get("pages", 0)
+        result.seconds = 0.0
+        result.message = row.get("message", "")
+        result.warnings = list(row.get("warnings", []))
+        result.row = row
+        result._pending = row.get("findings", [])
+        result._judged = None
+        return result
+
+    @property  # type: ignore[override]
+    def findings(self) -> list[Finding]:
+        pending = getattr(self, "_pending", None)
+        if pending is not None:
+            self._pending = None
+            _FINDINGS_SLOT.__set__(self, [Finding.from_dict(f) for f in pending])
+        return _FINDINGS_SLOT.__get__(self)
+
+    @findings.setter
+    def findings(self, value: list[Finding]) -> None:
+        self._pending = self._judged = None
+        _FINDINGS_SLOT.__set__(self, value)
+
+    @property
+    def judged(self) -> list[Any]:
+        """While the findings are not built: (name, severity, suppressed) of each, one list
+        (its identity is what `RunResult` tallies by)."""
+        pending = getattr(self, "_pending", None)
+        if pending is None:
+            return self.findings
+        if self._judged is None:
+            self._judged = [
+                Judged(f["name"], SEVERITIES[f["severity"]], f.get("suppressed")) for f in pending
+            ]
+        return self._judged
+
+
+_FINDINGS_SLOT = FileResult.__dict__["findings"]
+SEVERITIES = {s.value: s for s in Severity}
+PARTS = frozenset(p.value for p in Part)
+
+
+class Judged(NamedTuple):
+    """What counts and verdicts read of a finding (see `FileResult.judged`)."""
+
+    name: str
+    severity: Severity
+    suppressed: str | None
 
 
 def sound_result(key: str, data: Any, check: Any) -> StoredResult | None:
-    """The stored result if the row holds up: its checksum, the key it names, its content."""
+    """The stored result if the row holds up: its checksum, the key it names, its content
+    (whatever `FileResult.from_dict` would refuse is refused here, without building it)."""
     try:
         if not isinstance(data, bytes) or zlib.crc32(data) != check:
             return None
         payload = json.loads(data)
         if payload["key"] != key:
             return None
-        result = StoredResult.from_dict(payload["result"])
-        if result.path or not all(isinstance(f.message, str) for f in result.findings):
+        row = payload["result"]
+        result = StoredResult.of_row(row)
+        if result.path or not all(_sound_finding(f) for f in result._pending):
             return None
-        result.row = payload["result"]
         return result
     except Exception:  # JSONDecodeError, KeyError, ValueError, TypeError: damaged
         return None
+
+
+def _sound_finding(f: dict[str, Any]) -> bool:
+    location = f["location"]
+    box = location.get("box_pt")
+    measured = f.get("measured", {})
+    return (
+        isinstance(f["code"], str)
+        and isinstance(f["name"], str)
+        and isinstance(f["message"], str)
+        and f["severity"] in SEVERITIES
+        and isinstance(location["path"], str)
+        and isinstance(location.get("page"), int | None)
+        and (not box or (len(box) == 4 and all(isinstance(v, int | float) for v in box)))
+        and (not location.get("part") or location["part"] in PARTS)
+        and isinstance(measured, dict)
+        and isinstance(f.get("rule", ""), str)
+        and isinstance(f.get("suggestion"), str | None)
+        and isinstance(f.get("suppressed"), str | None)
+    )
 
 
 def is_damage(error: Exception) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from profilecheck.batch.scan import ScanOptions
-from profilecheck.batch.workers import DaskExecutor, EngineSpec, ProcessExecutor, Task
+from profilecheck.batch.workers import EngineSpec, ProcessExecutor, Task
 from profilecheck.core.results import RunResult
 
 NO_ENGINE = f"{__name__}:no_engine"
@@ -35,8 +35,10 @@ def add_pictures(run: RunResult, engine: Any, options: ScanOptions) -> None:
     if not wanted:
         return
     spec = EngineSpec(engine.profile, engine.settings, "pictures", NO_ENGINE)
-    executor: ProcessExecutor | DaskExecutor
+    executor: Any
     if options.executor == "dask":
+        from profilecheck.batch.cluster import DaskExecutor
+
         executor = DaskExecutor(spec, options.scheduler)
     else:
         executor = ProcessExecutor(spec, min(options.jobs, len(wanted)), options.limits)

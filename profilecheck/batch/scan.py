@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import itertools
-import json
 import os
 import sys
 import time
@@ -21,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from profilecheck import __version__
 from profilecheck.batch import provenance
 from profilecheck.batch.cache import (
     Cache,
@@ -33,22 +30,21 @@ from profilecheck.batch.cache import (
     path_neutral,
     settings_key,
 )
-from profilecheck.batch.integrity import row_check
+from profilecheck.batch.integrity import StoredResult, row_check
+from profilecheck.batch.provenance import config_key
 from profilecheck.batch.walk import Entry, WalkOptions, walk_entries
 from profilecheck.batch.workers import (
-    DaskExecutor,
     EngineSpec,
     ProcessExecutor,
     ProcessLimits,
     Task,
+    start_method,
     timings_of,
 )
 from profilecheck.core import timing
 from profilecheck.core.files import NotRegularFile
-from profilecheck.core.limits import DEFAULT_LIMITS
 from profilecheck.core.model import Severity, Status
 from profilecheck.core.results import FileResult, RunResult
-from profilecheck.engine import registry
 from profilecheck.engine.engine import Engine
 
 CHUNK = 512  # entries whose cache keys are resolved, and results fetched, together
@@ -78,28 +74,6 @@ class ScanOutcome:
     restarts: int = 0
 
 
-def config_key(engine: Engine) -> str:
-    """Everything besides the file's bytes that changes its result."""
-    settings = engine.settings
-    parts = {
-        "tool": __version__,
-        "producer": provenance.producer(),
-        "profile": engine.profile.digest(),
-        "plugins": _plugin_versions(),
-        "select": settings.select,
-        "extend_select": settings.extend_select,
-        "ignore": settings.ignore,
-        "severity": sorted(settings.severity.items()),
-        "lang": engine.lang,
-        "limits": repr(DEFAULT_LIMITS),
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-def _plugin_versions() -> list[str]:
-    return registry.versions()
-
-
 def scan(
     roots: Sequence[str],
     engine: Engine,
@@ -108,15 +82,22 @@ def scan(
     on_total: Callable[[int], None] | None = None,
 ) -> ScanOutcome:
     cache = Cache(options.cache_dir) if options.cache_dir is not None else None
+    # the key's probes (Tesseract's version and languages, the code's digest) and the cache's
+    # rows wait for other programs and the disk: they run beside the walk, in threads that end
+    # before any worker is forked
+    key = provenance.Beside(config_key, engine)
+    rows = provenance.Beside(cache.file_rows, roots) if cache is not None else None
     try:
         with _collector_paused():  # up to the first file to check: all of a warm re-scan
             entries = list(walk_entries(roots, options.walk))
             if on_total is not None:
                 on_total(len(entries))
-            scanner = _Scan(entries, roots, engine, options, cache, on_result)
+            scanner = _Scan(entries, engine, options, cache, on_result, key.result(), rows)
             tasks = scanner.start()
         return scanner.run(tasks)
     finally:
+        if rows is not None:
+            rows.thread.join()  # done with the database before it is closed
         if cache is not None:
             cache.close()
 
@@ -125,20 +106,21 @@ class _Scan:
     def __init__(
         self,
         entries: list[Entry],
-        roots: Sequence[str],
         engine: Engine,
         options: ScanOptions,
         cache: Cache | None,
         on_result: Callable[[FileResult], None] | None,
+        key: str,
+        rows: provenance.Beside | None,  # the cache's file_rows(roots), read beside the walk
     ) -> None:
         self.entries = entries
         self.engine = engine
         self.options = options
         self.cache = cache
         self.on_result = on_result
-        self.key = config_key(engine)
+        self.key = key  # config_key(engine)
         self.results: list[FileResult | None] = [None] * len(entries)
-        self.rows: dict[bytes, DatabaseRow] = cache.file_rows(roots) if cache else {}
+        self.rows: dict[bytes, DatabaseRow] = rows.result() if rows is not None else {}
         self.resolved: dict[int, tuple[FileRow, str]] = {}  # index -> (row, result key)
         # identical files (same key) found in this run are checked once
         self.waiting: dict[str, list[int]] = {}
@@ -157,6 +139,10 @@ class _Scan:
                 todo.append(index)
             else:
                 self._finish(index, self.engine.walk_problem(entry.path, *entry.problem))
+        # the largest files first, so that no large one is left for the end while the other
+        # workers have run out of files; results go back in walk order all the same
+        entries = self.entries
+        todo.sort(key=lambda index: -entries[index].stat.st_size)  # type: ignore[union-attr]
         tasks = self._tasks(todo)
         first = next(tasks, None)
         return None if first is None else itertools.chain([first], tasks)
@@ -172,13 +158,17 @@ class _Scan:
         self.outcome.run = self.engine.run_result([r for r in self.results if r is not None])
         return self.outcome
 
-    def _executor(self) -> ProcessExecutor | DaskExecutor:
-        spec = EngineSpec(
-            self.engine.profile, self.engine.settings, self.key, self.options.engine_factory
-        )
+    def _executor(self) -> Any:
+        factory = self.options.engine_factory
+        spec = EngineSpec(self.engine.profile, self.engine.settings, self.key, factory)
         if self.options.executor == "dask":
+            from profilecheck.batch.cluster import DaskExecutor
+
             return DaskExecutor(spec, self.options.scheduler)
-        return ProcessExecutor(spec, self.options.jobs, self.options.limits)
+        method = start_method()  # fork: each worker inherits the engine, ready in milliseconds
+        engine = None if factory else self.engine
+        return ProcessExecutor(spec, self.options.jobs, self.options.limits, start_method=method,
+                               engine=engine)  # fmt: skip
 
     def _tasks(self, todo: list[int]) -> Iterator[Task]:
         for start in range(0, len(todo), CHUNK):
@@ -304,7 +294,7 @@ class _Scan:
             row, key = self.resolved[task.index]
             copies = self.waiting.pop(key, [])
             neutral = path_neutral(result)
-            self.templates[key] = (FileResult.from_dict(neutral), False)
+            self.templates[key] = (StoredResult.of_row(neutral), False)  # built if read
             if cacheable:
                 self.pending_files.append((entry.path, row))
                 self.pending_results.append((key, neutral))
@@ -381,20 +371,32 @@ def folder_summary(run: RunResult, cwd: str = ".") -> list[dict[str, Any]]:
     from profilecheck.reporters import display_path
 
     folders: dict[str, dict[str, Any]] = {}
-    shown: dict[str, str] = {}  # a folder as found -> as shown: worked out once per folder
+    shown: dict[str, dict[str, Any]] = {}  # a folder as found -> its row: shown once per folder
+    counted: dict[int, tuple[list, int, int]] = {}  # per findings list (shared by cached results)
+    dirname = os.path.dirname if os.altsep else None
     for result in run.files:
-        found = os.path.dirname(result.path)
-        folder = shown.get(found)
-        if folder is None:
-            folder = shown[found] = display_path(found, cwd).replace(os.sep, "/") or "."
-        row = folders.setdefault(
-            folder, {"folder": folder, "files": 0, "error": 0, "warning": 0, "not_checked": 0}
-        )
+        found = dirname(result.path) if dirname else result.path.rpartition(os.sep)[0]
+        if not found or found[-1] == os.sep:  # at the top ("/a"): as dirname has it
+            found = os.path.dirname(result.path)
+        row = shown.get(found)
+        if row is None:
+            folder = display_path(found, cwd).replace(os.sep, "/") or "."
+            row = shown[found] = folders.setdefault(
+                folder, {"folder": folder, "files": 0, "error": 0, "warning": 0, "not_checked": 0}
+            )
         row["files"] += 1
         if result.status not in (Status.CHECKED, Status.SKIPPED):
             row["not_checked"] += 1
-        for finding in result.judged:
-            if not finding.suppressed and finding.severity is not Severity.INFO:
-                row[finding.severity.value] += 1
+        judged = result.judged
+        counts = counted.get(id(judged))
+        if counts is None:
+            active = [f.severity for f in judged if not f.suppressed]
+            counts = counted[id(judged)] = (
+                judged,
+                active.count(Severity.ERROR),
+                active.count(Severity.WARNING),
+            )
+        row["error"] += counts[1]
+        row["warning"] += counts[2]
     worst = [r for r in folders.values() if r["error"] or r["warning"] or r["not_checked"]]
     return sorted(worst, key=lambda r: (-r["error"], -r["not_checked"], -r["warning"], r["folder"]))

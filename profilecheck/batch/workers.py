@@ -1,11 +1,13 @@
-"""Executors: map the single-file check over worker processes, or over a Dask cluster.
+"""Executors: map the single-file check over worker processes (the Dask one: batch/cluster.py).
 
-`ProcessExecutor` keeps a small pool of spawned processes (spawn works everywhere, Windows too),
-one task in flight per worker so each has its own deadline. A worker past its deadline is killed
-and replaced; a worker that dies (a library crash, the memory cap) is replaced too. Either way
-the file gets a status and a `resource-limit` finding, and the scan goes on. `check` uses the
-same executor with one worker forked from the command's own process where fork is safe and
-cheap (Linux: the worker inherits the loaded engine, a few milliseconds), spawned elsewhere.
+`ProcessExecutor` keeps a small pool of worker processes, forked from the command's own process
+where fork is safe and cheap (Linux: a worker inherits the loaded engine and starts in a few
+milliseconds; `start_method`), spawned elsewhere (each builds its engine once). `scan` and
+`check` use it alike. A worker checks one file at a time, each with its own deadline; a worker
+whose last file was quick has its next one sent ahead, so it does not wait for this process in
+between. A worker past its deadline is killed and replaced; a worker that dies (a library
+crash, the memory cap) is replaced too. Either way the file gets a status and a
+`resource-limit` finding, the files sent ahead to it go to the others, and the scan goes on.
 
 Every executor yields `(task, result_dict, cacheable)`; results travel as `FileResult.as_dict()`
 so the local, Dask and cached paths produce identical results.
@@ -14,12 +16,14 @@ so the local, Dask and cached paths produce identical results.
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import os
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +36,6 @@ from profilecheck.profile.loading import Profile
 
 MAX_START_FAILURES = 3
 TIMINGS = "timings"  # the key of a result's seconds, with --statistics
-DASK_IN_FLIGHT = 2000  # futures submitted ahead of results
 SINGLE_THREADED = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -45,6 +48,12 @@ class EngineSpec:
     key: str  # identifies the spec (the cache's config key)
     # "module:callable(profile, settings)" building something with `check_file`; tests use it
     factory: str = ""
+
+
+def start_method() -> str:
+    """fork where it is safe and cheap (Linux): a worker inherits the loaded engine and starts
+    in milliseconds; spawn elsewhere (macOS, Windows), where each worker builds its own."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
 def build_engine(spec: EngineSpec) -> Any:
@@ -169,6 +178,7 @@ def _silence_stderr() -> None:
 
 def worker_main(conn: Any, spec: EngineSpec, limits: ProcessLimits, engine: Any = None) -> None:
     """A worker's loop; `engine`: one built before a fork, inherited instead of rebuilt."""
+    gc.enable()  # whatever the parent did (a scan's parent turns the collector off)
     for name in SINGLE_THREADED:
         os.environ.setdefault(name, "1")
     warnings.simplefilter("ignore")
@@ -186,11 +196,15 @@ def worker_main(conn: Any, spec: EngineSpec, limits: ProcessLimits, engine: Any 
         if message is None:
             return
         task: Task = message
+        started = time.perf_counter()
         result = check_with(engine, task)
-        conn.send(("done", task.index, result, _peak_rss_mb()))
+        seconds = time.perf_counter() - started
+        conn.send(("done", task.index, result, _peak_rss_mb(), seconds))
 
 
 # --- parent side ---
+
+QUICK_SECONDS = 0.25  # a worker whose last file took less is sent the next one ahead
 
 
 @dataclass
@@ -198,12 +212,46 @@ class _Worker:
     process: Any
     conn: Any
     ready: bool = False
-    task: Task | None = None
-    deadline: float = 0.0
+    # sent and not yet answered, in order: the first is being checked, the next waits in the pipe
+    tasks: deque[Task] = field(default_factory=deque)
+    deadline: float = 0.0  # the first task's
+    quick: bool = False  # its last file took less than QUICK_SECONDS
+    gone: bool = False  # its pipe is broken: it died and is about to be replaced
+
+    @property
+    def task(self) -> Task | None:
+        return self.tasks[0] if self.tasks else None
+
+
+class _Queue:
+    """The tasks to hand out: those a stopped worker had not started first, then the rest."""
+
+    def __init__(self, tasks: Iterator[Task]) -> None:
+        self.tasks, self.returned = tasks, deque()
+        self.exhausted = False
+
+    def next(self) -> Task | None:
+        if self.returned:
+            return self.returned.popleft()
+        task = None if self.exhausted else next(self.tasks, None)
+        self.exhausted = task is None
+        return task
+
+    def give_back(self, tasks: Iterable[Task]) -> None:
+        self.returned.extendleft(reversed(list(tasks)))
+
+    @property
+    def done(self) -> bool:
+        return self.exhausted and not self.returned
 
 
 @dataclass
 class ProcessExecutor:
+    """Worker processes, each checking one file at a time under the limits. A worker that
+    checks quickly (small files) is sent its next file ahead, so it never waits for this
+    process between files; a slow one is not, so that no file waits behind a slow one while
+    another worker could take it. The caller orders the tasks (`scan`: the largest first)."""
+
     spec: EngineSpec
     jobs: int
     limits: ProcessLimits = field(default_factory=ProcessLimits)
@@ -215,16 +263,16 @@ class ProcessExecutor:
     def map(self, tasks: Iterator[Task]) -> Iterator[Outcome]:
         context = self._context()
         workers = [self._start(context) for _ in range(max(1, self.jobs))]
+        queue = _Queue(tasks)
         failures = 0
         try:
-            exhausted = False
             while True:
-                exhausted = self._dispatch(workers, tasks, exhausted)
-                if exhausted and not any(w.task for w in workers):
+                self._dispatch(workers, queue)
+                if queue.done and not any(w.tasks for w in workers):
                     return
                 yield from self._collect(workers)
                 for index, worker in enumerate(workers):
-                    replaced = self._check_worker(worker)
+                    replaced = self._check_worker(worker, queue)
                     if replaced is None:
                         continue
                     outcome, start_failed = replaced
@@ -269,18 +317,31 @@ class ProcessExecutor:
         child.close()
         return _Worker(process, parent)
 
-    def _dispatch(self, workers: list[_Worker], tasks: Iterator[Task], exhausted: bool) -> bool:
-        for worker in workers:
-            if exhausted or not worker.ready or worker.task is not None:
-                continue
-            task = next(tasks, None)
-            if task is None:
-                return True
-            worker.task = task
-            limit = self.limits.timeout
-            worker.deadline = time.monotonic() + limit if limit > 0 else math.inf
-            worker.conn.send(task)
-        return exhausted
+    def _dispatch(self, workers: list[_Worker], queue: _Queue) -> None:
+        """An idle worker gets a task first; then a quick one gets its next ahead."""
+        for ahead in (False, True):
+            for worker in workers:
+                if not worker.ready or worker.gone or len(worker.tasks) > (1 if ahead else 0):
+                    continue
+                if ahead and not (worker.quick and worker.tasks):
+                    continue
+                task = queue.next()
+                if task is None:
+                    return
+                try:
+                    worker.conn.send(task)
+                except OSError:  # it died meanwhile: replaced by `_check_worker`
+                    worker.gone = True
+                    queue.give_back([task])
+                    continue
+                if not worker.tasks:
+                    self._started(worker)
+                worker.tasks.append(task)
+
+    def _started(self, worker: _Worker) -> None:
+        """Its first task starts now: the time limit runs from here."""
+        limit = self.limits.timeout
+        worker.deadline = time.monotonic() + limit if limit > 0 else math.inf
 
     def _collect(self, workers: list[_Worker]) -> Iterator[Outcome]:
         wait = self._wait()
@@ -299,23 +360,29 @@ class ProcessExecutor:
                     worker.ready = True
                     self._note_rss(message[1], message[2])
                     continue
-                _, index, result, rss = message
-                task, worker.task = worker.task, None
+                _, index, result, rss, seconds = message
+                task = worker.tasks.popleft() if worker.tasks else None
                 self._note_rss(worker.process.pid, rss)
+                worker.quick = seconds < QUICK_SECONDS
+                if worker.tasks:
+                    self._started(worker)
                 if task is not None and task.index == index:
                     yield task, result, True
 
-    def _check_worker(self, worker: _Worker) -> tuple[Outcome | None, bool] | None:
+    def _check_worker(self, worker: _Worker, queue: _Queue) -> tuple[Outcome | None, bool] | None:
         """None while the worker is fine. Otherwise it has been stopped and must be replaced:
-        (the outcome for its task if it had one, whether it died before it was ready)."""
+        (the outcome for its task if it had one, whether it died before it was ready). The
+        tasks it had not started go back to the queue."""
         task = worker.task
         if worker.process.is_alive():
             if task is None or time.monotonic() < worker.deadline:
                 return None
             self._stop(worker)
+            queue.give_back(list(worker.tasks)[1:])
             message = f"stopped at {self.limits.time_limit}"
             return (task, limit_result(task, Status.TIMEOUT, message), False), False
         self._stop(worker)
+        queue.give_back(list(worker.tasks)[1:])
         if task is None:
             return None, not worker.ready
         code = worker.process.exitcode
@@ -326,7 +393,7 @@ class ProcessExecutor:
         return (task, limit_result(task, Status.UNREADABLE, message), False), False
 
     def _stop(self, worker: _Worker) -> None:
-        if worker.process.is_alive() and worker.task is None:
+        if worker.process.is_alive() and not worker.tasks:
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
             worker.process.join(timeout=2)
@@ -338,63 +405,3 @@ class ProcessExecutor:
     def _note_rss(self, pid: int, rss: float | None) -> None:
         if rss is not None:
             self.peak_rss_mb[pid] = max(rss, self.peak_rss_mb.get(pid, 0.0))
-
-
-# --- Dask ---
-
-_DASK_ENGINES: dict[str, Any] = {}
-
-
-def dask_check(spec: EngineSpec, task: Task) -> dict[str, Any]:
-    """Runs on a Dask worker: builds the Engine once per worker process and spec."""
-    engine = _DASK_ENGINES.get(spec.key + spec.factory)
-    if engine is None:
-        engine = _DASK_ENGINES[spec.key + spec.factory] = build_engine(spec)
-    return check_with(engine, task)
-
-
-@dataclass
-class DaskExecutor:
-    """Runs the checks on a Dask distributed cluster. The files must be reachable under the
-    same paths from the workers (a share mounted alike). Time and memory limits are the
-    cluster's own (worker memory limits, nanny restarts): a file whose task kills workers
-    ends as `resource-limit`."""
-
-    spec: EngineSpec
-    scheduler: str | Any  # an address, or a distributed.Client
-    peak_rss_mb: dict[int, float] = field(default_factory=dict)
-    restarts: int = 0
-
-    def map(self, tasks: Iterator[Task]) -> Iterator[Outcome]:
-        from distributed import Client, as_completed
-
-        owned = not isinstance(self.scheduler, Client)
-        client = Client(self.scheduler) if owned else self.scheduler
-        try:
-            spec = client.scatter(self.spec, broadcast=True)
-            futures: dict[Any, Task] = {}
-            pending = as_completed()
-            for task in tasks:
-                self._submit(client, spec, task, futures, pending)
-                if len(futures) >= DASK_IN_FLIGHT:
-                    yield self._outcome(next(pending), futures)
-            for future in pending:
-                yield self._outcome(future, futures)
-        finally:
-            if owned:
-                client.close()
-
-    @staticmethod
-    def _submit(client: Any, spec: Any, task: Task, futures: dict, pending: Any) -> None:
-        future = client.submit(dask_check, spec, task, pure=False)
-        futures[future] = task
-        pending.add(future)
-
-    @staticmethod
-    def _outcome(future: Any, futures: dict[Any, Task]) -> Outcome:
-        task = futures.pop(future)
-        try:
-            return task, future.result(), True
-        except Exception as error:  # KilledWorker and friends: the file cost the workers
-            message = f"the cluster could not check this file: {type(error).__name__}: {error}"
-            return task, limit_result(task, Status.UNREADABLE, message), False

@@ -19,6 +19,7 @@ STOPPED = ("resource-limit", "rule-failed")
 # The findings that say why a file was not (fully) checked; `unreadable-file` on a file that was
 # checked says that part of it (a page's content) could not be read.
 NOT_CHECKED_FINDINGS = ("unreadable-file", "encrypted-file", *STOPPED)
+_RANK = {s.value: s.rank for s in Severity}  # a look-up: Severity.rank searches a tuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,13 @@ class FileResult:
         a cached result answers from its shared template, without binding each to its path."""
         return self.findings
 
+    def shared_form(self) -> dict[str, Any] | None:
+        """`as_dict()` with this file's path blanked ("" wherever `as_dict()` has the path), when
+        other results share that very dict (files of identical content, read from the scan
+        cache) and `as_dict()` is exactly it with the path filled in: a reporter may then encode
+        it once for all of them. None otherwise (the usual case)."""
+        return None
+
     @property
     def not_checked(self) -> bool:
         """The file could not be (fully) checked: unreadable, encrypted, timed out, or a limit
@@ -215,37 +223,80 @@ class RunResult:
     @property
     def failed(self) -> bool:
         """A finding at or above the fail level, or a file that could not be (fully) checked."""
-        return any(result.fails_closed for result in self.files) or any(
-            f.severity.rank >= self.fail_on.rank
-            for result in self.files
-            for f in result.judged
-            if not f.suppressed
-        )
+        return self._failed(self._tallies())
 
     @property
     def not_checked(self) -> int:
         """How many files could not be (fully) checked."""
-        return sum(result.not_checked for result in self.files)
+        return sum(count for _, _, count in self._tallies().values())
 
     def summary(self) -> dict[str, Any]:
         statuses: dict[str, int] = {}
         for result in self.files:
             statuses[result.status.value] = statuses.get(result.status.value, 0) + 1
+        tallies = self._tallies()
         severities = {s.value: 0 for s in Severity}
         rules: dict[str, int] = {}
-        suppressed = 0
-        for finding in (f for result in self.files for f in result.judged):
-            if finding.suppressed:
-                suppressed += 1
-                continue
-            severities[finding.severity.value] += 1
-            rules[finding.name] = rules.get(finding.name, 0) + 1
+        suppressed = not_checked = 0
+        for tally, files, stopped in tallies.values():
+            for name, value in tally.active:
+                severities[value] += files
+                rules[name] = rules.get(name, 0) + files
+            suppressed += tally.suppressed * files
+            not_checked += stopped
         return {
             "files": len(self.files),
             "statuses": statuses,
-            "not_checked": self.not_checked,
+            "not_checked": not_checked,
             "findings": severities,
             "by_name": dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))),
             "suppressed": suppressed,
-            "failed": self.failed,
+            "failed": self._failed(tallies),
         }
+
+    def _tallies(self) -> dict[tuple[int, bool], tuple[_Tally, int, int]]:
+        """What the summary and the verdict read of the findings, worked out once per findings
+        list: results read from the scan cache share their template's list (see `judged`), so
+        many files of identical content cost one tally, not one per finding. Keyed on (the
+        list's identity, whether the status alone says "not checked"): (the tally, files,
+        files not (fully) checked)."""
+        tallies: dict[tuple[int, bool], list] = {}
+        held = []  # the lists, alive while their identities are keys
+        for result in self.files:
+            judged = result.judged
+            key = (id(judged), result.status in NOT_CHECKED)
+            entry = tallies.get(key)
+            if entry is None:
+                held.append(judged)
+                tally = _Tally.of(judged)
+                entry = tallies[key] = [tally, 0, 0, key[1] or tally.why > 0]
+            entry[1] += 1
+            entry[2] += entry[3]
+        return {key: (tally, files, stopped) for key, (tally, files, stopped, _) in tallies.items()}
+
+    def _failed(self, tallies: dict[tuple[int, bool], tuple[_Tally, int, int]]) -> bool:
+        return any(
+            (stopped and (tally.why == 0 or tally.why_active)) or tally.worst >= self.fail_on.rank
+            for tally, _, stopped in tallies.values()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """One findings list as the run's summary and verdict count it (`RunResult._tallies`)."""
+
+    active: tuple[tuple[str, str], ...]  # (name, severity) of each finding not suppressed
+    suppressed: int
+    why: int  # findings that say why the file was not (fully) checked
+    why_active: bool  # ...one of them not suppressed
+    worst: int  # the highest rank of a finding not suppressed; -1 for none
+
+    @classmethod
+    def of(cls, findings: list[Finding]) -> _Tally:
+        # a Severity is the str of its value (StrEnum): a key of the summary's counts as it is
+        active = tuple((f.name, f.severity) for f in findings if not f.suppressed)
+        why = [f for f in findings if f.name in NOT_CHECKED_FINDINGS]
+        worst = max((_RANK[value] for _, value in active), default=-1)
+        return cls(
+            active, len(findings) - len(active), len(why), any(not f.suppressed for f in why), worst
+        )

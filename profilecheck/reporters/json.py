@@ -13,11 +13,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from profilecheck.core.printable import has_undecodable, name_bytes, safe_json
+from profilecheck.core.printable import UNSAFE_IN_JSON, has_undecodable, name_bytes, safe_json
 from profilecheck.core.results import FileResult, RunResult
 from profilecheck.reporters import Options
 
 FORMAT_VERSION = 1
+FILES_PER_CHUNK = 256  # files per piece written: a few hundred kilobytes at most
 
 
 def render(run: RunResult, options: Options) -> str:
@@ -26,7 +27,8 @@ def render(run: RunResult, options: Options) -> str:
 
 def chunks(run: RunResult, options: Options) -> Iterator[str]:
     """The report in pieces, written as they come: one line per top-level key and one per
-    file, each made by the C encoder (`indent` would run Python's pure-Python encoder)."""
+    file, each made by the C encoder (`indent` would run Python's pure-Python encoder); the
+    files' lines go out some hundreds at a time."""
     head = {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "profilecheck", "version": run.tool_version},
@@ -40,11 +42,12 @@ def chunks(run: RunResult, options: Options) -> Iterator[str]:
     }
     yield "{\n" + "".join(f"  {_key(k)}: {_compact(v)},\n" for k, v in head.items())
     yield '  "files": ['
-    separator = "\n    "
-    for result in run.files:
-        yield separator + _compact(file_entry(result))
-        separator = ",\n    "
-    yield "\n  ]" if run.files else "]"
+    shared: dict[int, tuple[dict, list[str] | None]] = {}
+    files = run.files
+    for start in range(0, len(files), FILES_PER_CHUNK):
+        lines = [_entry(result, shared) for result in files[start : start + FILES_PER_CHUNK]]
+        yield ("\n    " if start == 0 else ",\n    ") + ",\n    ".join(lines)
+    yield "\n  ]" if files else "]"
     tail = {"summary": run.summary(), **dict(options.json_extra)}
     yield "".join(f",\n  {_key(k)}: {_compact(v)}" for k, v in tail.items()) + "\n}\n"
 
@@ -56,12 +59,52 @@ def file_entry(result: FileResult) -> dict[str, Any]:
     return {"path": entry.pop("path"), "path_bytes": name_bytes(result.path).hex(), **entry}
 
 
+BLANK_PATH = '"path": ""'
+
+
+def _entry(result: FileResult, shared: dict[int, tuple[dict, list[str] | None]]) -> str:
+    """`file_entry(result)` as one line. Results sharing one path-neutral form (files of
+    identical content, from the scan cache: `FileResult.shared_form`) share its text, encoded
+    once; each fills in its own path."""
+    form = result.shared_form()
+    if form is None:
+        return _compact(file_entry(result))
+    known = shared.get(id(form))
+    if known is None:  # the dict is held with its pieces, so its identity stays its own
+        known = shared[id(form)] = (form, _pieces(form))
+    pieces = known[1]
+    if pieces is None:
+        return _compact(file_entry(result))
+    path = result.path
+    where = _encode_string(path)
+    if UNSAFE_IN_JSON.search(where) is None:  # the usual name: nothing to escape or replace
+        where = '"path": ' + where
+        return pieces[0] + where + where.join(pieces[1:])
+    where = '"path": ' + safe_json(where)
+    first = where
+    if has_undecodable(path):
+        first += f', "path_bytes": "{name_bytes(path).hex()}"'
+    return pieces[0] + first + where.join(pieces[1:])
+
+
+def _pieces(form: dict[str, Any]) -> list[str] | None:
+    """The form's line cut where the path goes: at its own `path` (first) and at each finding's
+    blank location path; None if the text has that token anywhere else."""
+    text = _compact(form)
+    pieces = text.split(BLANK_PATH)
+    blanks = sum(f["location"]["path"] == "" for f in form.get("findings", ()))
+    if not text.startswith("{" + BLANK_PATH) or len(pieces) != blanks + 2:
+        return None
+    return pieces
+
+
 def dumps(document: Any) -> str:
     """The report's JSON text: valid UTF-8 (lone surrogates as U+FFFD), terminal-safe."""
     return safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # separators ", " and ": ", in C
+_encode_string = json.encoder.encode_basestring  # what _ENCODE does with a str, without its checks
 
 
 def _compact(value: Any) -> str:
