@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -28,10 +29,12 @@ from baseline import CORPUS, ROOT, bare_walk, timed
 
 DEFAULT_FOLDER = CORPUS / "pdf"
 TARGET = 0.5
+MEMORY_TARGET_MB = 1024
 
 
 def profilecheck_check(files: list[Path], extra: list[str], report: Path) -> tuple[dict, str]:
-    """(the JSON report, the --statistics table) of one end-to-end run."""
+    """(the JSON report, the --statistics table) of one end-to-end run; the peak memory of
+    its processes (the command and its forked worker) is `peak_mb()` after it."""
     command = [sys.executable, "-m", "profilecheck", "check", "--isolated", "--format", "json"]
     command += ["--output", str(report), "--statistics", *extra, *map(str, files)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
@@ -39,6 +42,11 @@ def profilecheck_check(files: list[Path], extra: list[str], report: Path) -> tup
         raise SystemExit(f"profilecheck check failed ({done.returncode}):\n{done.stderr[-2000:]}")
     table = done.stderr[done.stderr.find("Timing: ") :] if "Timing: " in done.stderr else ""
     return json.loads(report.read_text(encoding="utf-8")), table
+
+
+def peak_mb() -> float:
+    """The largest resident set of any child process waited for so far (Linux: kB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def run(files: list[Path], label: str, repeat: int, extra: list[str]) -> None:
@@ -57,6 +65,8 @@ def run(files: list[Path], label: str, repeat: int, extra: list[str]) -> None:
     print(f"  profilecheck check   {check:8.2f} s  {len(files) / check:7.1f} files/s  "
           f"{pages / check:7.1f} pages/s   (CLI end to end, JSON report written)")  # fmt: skip
     print(f"  ratio (check throughput / walk throughput): {ratio:.2f}x  (target >= {TARGET}x)")
+    print(f"  peak memory of a check process: {peak_mb():.0f} MB  (target for one process over "
+          f"the corpus: <= {MEMORY_TARGET_MB} MB)")  # fmt: skip
     print("  --statistics of the last run:")
     print("".join(f"    {line}\n" for line in table.splitlines()), end="")
 

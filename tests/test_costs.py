@@ -155,7 +155,7 @@ def test_a_picture_larger_than_tesseract_takes_fails_as_the_command_does(grey):
 def test_each_image_xobject_is_decoded_once_per_document_to_find_it(tmp_path, monkeypatch):
     import pymupdf
 
-    from profilecheck.readers.pdf import raster
+    from profilecheck.readers.pdf import identities, raster
 
     pdf = pymupdf.open()
     rng = np.random.default_rng(5)
@@ -174,8 +174,16 @@ def test_each_image_xobject_is_decoded_once_per_document_to_find_it(tmp_path, mo
     pdf.save(tmp_path / "shared.pdf")
     expected = [page.get_image_info(xrefs=True) for page in pymupdf.open(tmp_path / "shared.pdf")]
     decoded = []
-    real = raster.xref_digest
-    monkeypatch.setattr(raster, "xref_digest", lambda *a: decoded.append(a[1]) or real(*a))
-    digests: dict[int, bytes] = {}
-    found = [raster.image_info(page, digests) for page in pymupdf.open(tmp_path / "shared.pdf")]
-    assert found == expected and sorted(decoded) == sorted(set(decoded)) and len(decoded) == 2
+    real = identities.decoded
+    monkeypatch.setattr(identities, "decoded", lambda *a: decoded.append(a[1]) or real(*a))
+    pdf = pymupdf.open(tmp_path / "shared.pdf")
+    ids = identities.PixelIdentities(pdf)
+    found = [raster.image_info(page, ids) for page in pdf]
+    assert [[{**i, "digest": None} for i in page] for page in found] == [
+        [{**i, "digest": None} for i in page] for page in expected
+    ]  # PyMuPDF's images and xrefs; the pixels told apart by a token, equal where MD5s are
+    tokens = [i["digest"] for page in found for i in page]
+    md5s = [i["digest"] for page in expected for i in page]
+    assert [[a == b for b in tokens] for a in tokens] == [[a == b for b in md5s] for a in md5s]
+    assert sorted(decoded) == sorted(set(decoded)) and len(decoded) == 2
+    assert not ids.md5s  # two pictures of different sizes: no MD5 was needed

@@ -98,8 +98,8 @@ def _read_page(page: Page, settings: OcrSettings, results: OcrResults) -> list[T
     if not available() or not page.can_render or page.width <= 0:
         return None
     dpi = min(OCR_DPI, (MAX_OCR_PIXELS / max(page.width * page.height, 1.0)) ** 0.5 * 72)
-    try:
-        pixels = page.render(dpi=dpi)
+    try:  # read once (results are kept): a page at 300 dpi (some 25 MB) is not kept
+        pixels = page.render(dpi=dpi, keep=False)
     except Exception as error:
         results.failures.append(f"page {page.number}: could not be rendered ({error})")
         return None
@@ -135,6 +135,13 @@ def _read_image(image: PlacedImage, settings: OcrSettings, results: OcrResults):
 def _image_bytes(pixels: Any) -> bytes | None:
     """Greyscale PGM: tesseract reads it from stdin, and unlike PNG it costs nothing to encode.
     None for a picture of one grey level (a blank page), where tesseract finds nothing."""
+    grey = _grey(pixels)
+    return None if grey is None else _pgm(grey)
+
+
+def _grey(pixels: Any) -> Any:
+    """The picture in 8-bit grey, as its PGM holds it (a PIL "L" image, transparency on white);
+    None for a picture of one grey level (a blank page), where tesseract finds nothing."""
     from PIL import Image
 
     picture = pixels if isinstance(pixels, Image.Image) else Image.fromarray(pixels)
@@ -146,6 +153,10 @@ def _image_bytes(pixels: Any) -> bytes | None:
     low, high = grey.getextrema()
     if low == high and max(grey.size) <= MAX_TESSERACT_SIDE:  # larger: tesseract fails, as ever
         return None
+    return grey
+
+
+def _pgm(grey: Any) -> bytes:
     buffer = io.BytesIO()
     grey.save(buffer, format="PPM")
     return buffer.getvalue()
@@ -158,18 +169,22 @@ def _recognise(pixels, settings, results, page_number, origin, sx, sy):
 
     langs = languages(settings.languages)
     command = [tesseract_path(), "stdin", "stdout", "-l", langs, "tsv"]
-    image = _image_bytes(pixels)
-    if image is None:  # one flat grey: tesseract's answer is no text, so it is not asked
+    grey = _grey(pixels)
+    if grey is None:  # one flat grey: tesseract's answer is no text, so it is not asked
         return []
     try:
         with timed("ocr", "tesseract"):
-            # the command's answer from libtesseract in this process (models loaded once);
-            # None where the library cannot be used: then the command itself
-            read = tesseract.recognise(image, langs, settings.timeout, command[0])
+            # the command's answer from libtesseract in this process (models loaded once),
+            # given the grey pixels themselves; None where the library cannot be used: then
+            # the command itself, reading their PGM
+            size = grey.size
+            read = tesseract.recognise_grey(
+                grey.tobytes(), *size, langs, settings.timeout, command[0]
+            )
             if read is None:
                 done = subprocess.run(
                     command,
-                    input=image,
+                    input=_pgm(grey),
                     capture_output=True,
                     timeout=settings.timeout,
                     env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # threads: slower on small pages

@@ -332,12 +332,15 @@ class Page:
     def can_render(self) -> bool:
         return self._render is not None
 
-    def render(self, dpi: float = 72, clip: Box | None = None) -> np.ndarray:
-        """The page (or the clip) as an RGB uint8 array; cached per resolution and clip."""
+    def render(self, dpi: float = 72, clip: Box | None = None, keep: bool = True) -> np.ndarray:
+        """The page (or clip) as RGB uint8, cached per dpi and clip (keep=False: not kept)."""
         if self._render is None:
             raise LookupError("this page cannot be rendered")
         key = f"render:{dpi}:{clip.as_list() if clip else ''}"
-        return self._cached(key, lambda: self._render(dpi, clip))
+        if keep or key in self._cache:
+            return self._cached(key, lambda: self._render(dpi, clip))
+        with page_work(key):
+            return self._render(dpi, clip)
 
     @property
     def text(self) -> str:

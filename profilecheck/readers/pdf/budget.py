@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from profilecheck.core.limits import Limits, hit
@@ -49,6 +49,9 @@ class Cost:
     at_least: bool = False  # counting stopped far over the limit
     oversized: str | None = None  # a stream over max_content_stream, not decoded
     unreadable: str | None = None  # why the content cannot be decoded
+    # the page's own content, every stream decoded, joined as the font walk joins them; kept
+    # only until that walk takes it (`take_content`), so the streams are decoded once
+    content: bytes | None = field(default=None, repr=False)
 
 
 def page_cost(pdf: Any, page: Any, limits: Limits) -> Cost:
@@ -70,12 +73,13 @@ class _Counter:
         except Exception as error:
             cost.unreadable = f"its content streams cannot be listed ({error})"
             return cost
-        decoded = []
+        decoded, whole = [], True
         for xref in streams:
             try:
                 data = self.decode(xref)
             except Unreadable as error:
                 cost.unreadable = f"content stream {xref} 0 R cannot be decoded ({error})"
+                whole = False
                 continue
             if data is None:
                 cost.oversized = f"content stream {xref} 0 R decodes to more than {self._cap()}"
@@ -86,6 +90,7 @@ class _Counter:
         cost.unreadable = None  # some of it can be read, as MuPDF will
         data = b"\n".join(decoded)
         cost.own_bytes = len(data)
+        cost.content = data if whole else None
         resources = _resources_owner(self.pdf, page.xref)
         try:
             cost.operations, cost.text_bytes = self.count(data, resources, depth=0)
@@ -290,6 +295,12 @@ class PageGuard:
             else:
                 self._cost = page_cost(self.pdf, page, self.limits)
         return self._cost
+
+    def take_content(self) -> bytes | None:
+        """The page's own content as `cost` decoded it (every stream), once; None when it was
+        not decoded whole or was taken already."""
+        content, self.cost.content = self.cost.content, None
+        return content
 
     def allows(self, what: str) -> bool:
         """Whether the page's `what` ("graphics", "text", "render", "images") may be read: over

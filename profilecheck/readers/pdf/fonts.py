@@ -62,15 +62,19 @@ class _Entry:
     hidden: bool = False  # shows text in render mode 3
 
 
-def read_fonts(pdf: Any, guards: list[PageGuard], warnings: list[str]) -> list[Font]:
+def read_fonts(
+    pdf: Any, guards: list[PageGuard], warnings: list[str], listed: dict | None = None
+) -> list[Font]:
     """The fonts of the pages `guards` allow to read (each page's budget, `budget.PageGuard`);
     a page over its budget, or past the file's operator budget, has its fonts listed, but which
     of them draw there is not known: those not seen drawing elsewhere are "not known"."""
     walker = _Walker(pdf, guards[0].limits if guards else DEFAULT_LIMITS)
+    walker.listed = {} if listed is None else listed  # each page's fonts, kept for its text
     spent = False
     for index, guard in enumerate(guards):
         try:
-            walker.page(index, guard.allows("text") and not spent)
+            readable = guard.allows("text") and not spent
+            walker.page(index, readable, guard.take_content())  # decoded by the budget once
         except _Budget:
             spent = True
             walker.unknown.add(index + 1)
@@ -88,6 +92,8 @@ class _Walker:
         self.fonts: dict[int, _Entry] = {}
         self.operators = 0
         self.walked: set[tuple] = set()  # (stream, resources owner, page, placement)
+        self.resolved: dict[tuple[int, str, str], int | None] = {}  # (owner, category, name)
+        self.listed: dict[int, list] = {}  # page index -> page.get_fonts(full=True)
         self.crop: Box | None = None  # the current page's visible box
         self.unknown: set[int] = set()  # pages whose text was not (wholly) followed
         self.dr = self._dr()
@@ -163,17 +169,21 @@ class _Walker:
 
     # the pages
 
-    def page(self, index: int, readable: bool) -> None:
+    def page(self, index: int, readable: bool, content: bytes | None = None) -> None:
+        """Fonts listed on page `index` and, when `readable`, those its content draws;
+        `content`: the page's own streams already decoded and joined (else decoded here)."""
         page = self.pdf.load_page(index)
         number = index + 1
-        for xref, *_ in page.get_fonts(full=True):
+        self.listed[index] = page.get_fonts(full=True)
+        for xref, *_ in self.listed[index]:
             self.font(xref, number)
         if not readable:  # over its budget: its fonts are listed, their use is not known
             self.unknown.add(number)
             return
         owner = self._resources_owner(page.xref)
         self.crop = self._crop_box(page.xref)
-        content = b"\n".join(self._decode(xref, number) for xref in page.get_contents())
+        if content is None:
+            content = b"\n".join(self._decode(xref, number) for xref in page.get_contents())
         self.run(content, owner, number, 0, TextSpace(), self.crop)
         for xref, *_ in page.annot_xrefs():
             self.annotation(xref, number)
@@ -296,10 +306,13 @@ class _Walker:
     def _resolve(self, owner: int, category: str, name: str, page: int) -> Any:
         if not owner:
             return None
-        kind, value = self.pdf.xref_get_key(owner, f"Resources/{category}/{name}")
-        if kind != "xref":
+        key = (owner, category, name)
+        if key not in self.resolved:  # a name is looked up once, however often it is used
+            kind, value = self.pdf.xref_get_key(owner, f"Resources/{category}/{name}")
+            self.resolved[key] = int(value.split()[0]) if kind == "xref" else None
+        xref = self.resolved[key]
+        if xref is None:
             return None
-        xref = int(value.split()[0])
         return self.font(xref, page) if category == "Font" else xref
 
     def _form(

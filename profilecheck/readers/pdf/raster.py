@@ -13,6 +13,7 @@ from typing import Any
 import pymupdf
 
 from profilecheck.readers.pdf.content import operators
+from profilecheck.readers.pdf.identities import PixelIdentities
 
 RASTER_KINDS = ("fill-image", "fill-imgmask")
 # What PyMuPDF may report as an image without its being an image XObject drawn: inline images
@@ -48,55 +49,60 @@ def _rounded(rect: Any) -> tuple[float, ...]:
     return tuple(round(float(v), 1) for v in rect)
 
 
-def image_info(page: pymupdf.Page, digests: dict[int, bytes]) -> list[dict]:
-    """`page.get_image_info(xrefs=True)`, without decoding every image the page draws.
+def image_info(page: pymupdf.Page, identities: PixelIdentities) -> list[dict]:
+    """`page.get_image_info(xrefs=True)`, without decoding every image the page draws, and
+    with a token for the pixels (`identities`) where PyMuPDF gives their MD5 as "digest".
 
     PyMuPDF finds an image's XObject by decoding every image drawn on the page to hash it
     (`hashes=True`, the costly part) and matching the hashes with those of the XObjects the page
     lists, each decoded again on every page listing it. Here the image XObjects the page's
     content draws (`Do`, through Form XObjects) are paired in drawing order with the images
     MuPDF reports, which come in the same order; each listed XObject is decoded once per
-    document for its digest (`digests`), so an image's digest and xref are what PyMuPDF's
-    matching gives, the last listed XObject of the same pixels winning. Where the pairing
-    cannot be sure (inline images, shadings, patterns, annotations, sizes that differ, content
-    over the budget, a digest that cannot be made) the page's images are hashed as before."""
+    document (`identities`), so an image's xref is what PyMuPDF's matching gives, the last
+    listed XObject of the same pixels winning, and its token is equal to another's exactly when
+    their MD5s are. Where the pairing cannot be sure (inline images, shadings, patterns,
+    annotations, sizes that differ, content over the budget, a picture that cannot be decoded)
+    the page's images are hashed as before."""
     if not page.parent.is_pdf:
         return page.get_image_info(xrefs=True)
     listed = page.get_images(full=True)
-    if not listed:  # inline images and shadings only: their digests are their pixels'
-        return _hashed(page, listed, digests)
+    if not listed:  # inline images and shadings only: known by their pixels' MD5
+        return _hashed(page, listed, identities)
     infos = page.get_image_info()
     if not infos:  # nothing drawn; the listed images are decoded as ever (a bad one raises)
-        _digests(page, listed, digests)
+        _by_token(listed, identities)
         return infos
-    paired = _paired(page, infos, listed, digests)
-    return _hashed(page, listed, digests) if paired is None else paired
+    paired = _paired(page, infos, listed, identities)
+    return _hashed(page, listed, identities) if paired is None else paired
 
 
-def _hashed(page: pymupdf.Page, listed: list, digests: dict[int, bytes]) -> list[dict]:
-    """The images matched by their pixels' digests (PyMuPDF's way, each XObject decoded once)."""
+def _hashed(page: pymupdf.Page, listed: list, identities: PixelIdentities) -> list[dict]:
+    """The images matched by their pixels' MD5 (PyMuPDF's way, each XObject decoded once)."""
     infos = page.get_image_info(hashes=True)
-    xrefs = _digests(page, listed, digests)
+    xrefs: dict[bytes, int] = {}
+    for item in listed:  # as PyMuPDF: the last XObject of the same pixels wins
+        xrefs[identities.md5(item[0])] = item[0]
     for info in infos:
-        info["xref"] = xrefs.get(info["digest"], 0)
+        info["xref"] = xref = xrefs.get(info["digest"], 0)
+        if xref:
+            info["digest"] = identities.token(xref)
+        elif info["digest"]:  # an inline image, a shading: the same as an XObject or not
+            info["digest"] = identities.token_of_md5(info["digest"])
     return infos
 
 
-def _digests(page: pymupdf.Page, listed: list, digests: dict[int, bytes]) -> dict[bytes, int]:
-    """Digest -> xref of the listed image XObjects, each decoded once per document."""
+def _by_token(listed: list, identities: PixelIdentities) -> dict[bytes, int]:
+    """Token -> xref of the listed image XObjects, each decoded once per document."""
     xrefs: dict[bytes, int] = {}
     for item in listed:
-        xref = item[0]
-        if xref not in digests:
-            digests[xref] = xref_digest(page.parent, xref)
-        xrefs[digests[xref]] = xref  # as PyMuPDF: the last XObject of the same pixels wins
+        xrefs[identities.token(item[0])] = item[0]  # the last XObject of the same pixels wins
     return xrefs
 
 
 def _paired(
-    page: pymupdf.Page, infos: list[dict], listed: list, digests: dict[int, bytes]
+    page: pymupdf.Page, infos: list[dict], listed: list, identities: PixelIdentities
 ) -> list[dict] | None:
-    """The images with xref and digest from the content's drawing order; None when unsure."""
+    """The images with xref and token from the content's drawing order; None when unsure."""
     sizes = {item[0]: (item[2], item[3]) for item in listed}
     drawn = drawn_images(page)
     if drawn is None or len(drawn) != len(infos):
@@ -108,12 +114,12 @@ def _paired(
     if sum(raster_boxes(page).values()) != len(infos):  # a shading among them, or a mask
         return None
     try:
-        xrefs = _digests(page, listed, digests)
-    except Exception:  # a digest that cannot be made: PyMuPDF's way, which raises its error
+        xrefs = _by_token(listed, identities)
+    except Exception:  # a picture that cannot be decoded: PyMuPDF's way, which raises its error
         return None
     for info, xref in zip(infos, drawn, strict=True):
-        info["digest"] = digests[xref]
-        info["xref"] = xrefs[digests[xref]]
+        info["digest"] = identities.token(xref)
+        info["xref"] = xrefs[info["digest"]]
     return infos
 
 
@@ -168,8 +174,3 @@ class _ImageWalk:
             self.run(self.pdf.xref_stream(xref) or b"", xref if own else owner, depth + 1)
         else:
             raise _Unsure
-
-
-def xref_digest(pdf: pymupdf.Document, xref: int) -> bytes:
-    """The MD5 of image XObject `xref`'s pixels, as PyMuPDF finds an image's XObject by."""
-    return pymupdf.Pixmap(pdf, xref).digest

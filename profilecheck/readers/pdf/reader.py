@@ -30,6 +30,7 @@ from profilecheck.core.timing import timed
 from profilecheck.readers.pdf.budget import PageGuard
 from profilecheck.readers.pdf.colours import declared_colours, paired_paths, paired_texts
 from profilecheck.readers.pdf.fonts import read_fonts
+from profilecheck.readers.pdf.identities import PixelIdentities
 from profilecheck.readers.pdf.names import fix_mupdf_name, strip_subset
 from profilecheck.readers.pdf.opening import (
     ATTACHMENT_NOTE,
@@ -37,6 +38,7 @@ from profilecheck.readers.pdf.opening import (
     open_past_attachments,
     open_pdf,
 )
+from profilecheck.readers.pdf.pixmaps import render_page
 from profilecheck.readers.pdf.raster import image_info, is_raster, raster_boxes
 from profilecheck.readers.pixels import pdf_image_loader
 
@@ -59,12 +61,16 @@ def read_pdf(path: str, limits: Limits) -> Document:
         raise ReadError(Status.UNREADABLE, "unreadable-file", f"not a readable PDF: {reason}")
     unread: list[tuple[str, str]] = []  # filled here and as pages are read (PageGuard)
     try:
-        if pdf.needs_pass and not pdf.authenticate("") and attachments_only(pdf):
+        # whether a password is needed, as PyMuPDF asked on opening (`is_encrypted`), and the
+        # empty one tried once: each try derives the key again (milliseconds for AES-256)
+        refused = pdf.is_encrypted and not pdf.authenticate("")
+        if refused and attachments_only(pdf):
             pdf.close()
             pdf = open_past_attachments(path) or open_pdf(path)
-            unread += [ATTACHMENT_NOTE] if not pdf.needs_pass else []
+            refused = pdf.is_encrypted and not pdf.authenticate("")
+            unread += [ATTACHMENT_NOTE] if not pdf.is_encrypted else []
         encrypted = bool(pdf.is_encrypted or (pdf.metadata or {}).get("encryption"))
-        if pdf.needs_pass and not pdf.authenticate(""):
+        if refused:
             raise ReadError(
                 Status.ENCRYPTED,
                 "encrypted-file",
@@ -86,8 +92,11 @@ def read_pdf(path: str, limits: Limits) -> Document:
     guards = [
         PageGuard(pdf, index, limits, unread) for index in range(min(page_count, limits.max_pages))
     ]
-    digests: dict[int, bytes] = {}  # image XObject -> its pixels' MD5, found once per document
-    pages = [_page(pdf, index, warnings, guard, digests) for index, guard in enumerate(guards)]
+    digests = PixelIdentities(pdf)  # which pictures are the same, found once per document
+    listed: dict[int, list] = {}  # page index -> its fonts as PyMuPDF lists them (the font walk)
+    pages = [
+        _page(pdf, index, warnings, guard, digests, listed) for index, guard in enumerate(guards)
+    ]
     if not any(page.width and page.height for page in pages):
         pdf.close()
         raise _no_readable_page(page_count, encrypted)
@@ -95,7 +104,7 @@ def read_pdf(path: str, limits: Limits) -> Document:
         path=path,
         format=Format.PDF,
         pages=pages,
-        fonts=read_fonts(pdf, guards, warnings),
+        fonts=read_fonts(pdf, guards, warnings, listed),
         metadata=_metadata(pdf, encrypted),
         warnings=warnings,
         unread=unread,
@@ -126,7 +135,12 @@ def _keep_library_warnings(warnings: list[str], limits: Limits) -> None:
 
 
 def _page(
-    pdf: pymupdf.Document, index: int, warnings: list, guard: PageGuard, digests=None
+    pdf: pymupdf.Document,
+    index: int,
+    warnings: list,
+    guard: PageGuard,
+    digests: PixelIdentities | None = None,
+    listed: dict | None = None,
 ) -> Page:
     """A page whose content is read on first use, within the limits (`budget.PageGuard`); what
     cannot be read, damaged or over a limit, is recorded in `guard.unread` (findings)."""
@@ -156,13 +170,15 @@ def _page(
     def render(dpi: float, clip: Box | None) -> Any:
         if not guard.allows("render"):
             raise ReadError(Status.UNREADABLE, "resource-limit", guard.reason)
-        return _render(pdf, index, dpi, clip)
+        return render_page(pdf, index, dpi, clip)
 
     return Page(
         number=number,
         width=width,
         height=height,
-        _load_spans=guarded(_spans, "text", "text"),
+        _load_spans=guarded(
+            lambda page, n: _spans(page, n, (listed or {}).get(index)), "text", "text"
+        ),
         _load_images=guarded(
             lambda page, n: _images(page, n, warnings, guard, digests), "images", "images"
         ),
@@ -174,7 +190,7 @@ def _page(
     )
 
 
-def _spans(page: pymupdf.Page, number: int) -> list[TextSpan]:
+def _spans(page: pymupdf.Page, number: int, fonts: list | None = None) -> list[TextSpan]:
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
     spans = []
     lines = (
@@ -182,7 +198,8 @@ def _spans(page: pymupdf.Page, number: int) -> list[TextSpan]:
         for block in page.get_text("dict", flags=flags)["blocks"]
         for line in block.get("lines", ())
     )
-    full_names = _full_font_names(page)
+    full_names = _full_font_names(page, fonts)
+    rotated = bool(page.rotation)  # asked once: MuPDF looks it up in the page tree each time
     for line_number, line in enumerate(lines):
         for span in line["spans"]:
             if not span["text"].strip():
@@ -196,7 +213,7 @@ def _spans(page: pymupdf.Page, number: int) -> list[TextSpan]:
                     bold=bool(span["flags"] & BOLD_FLAG) or bool(BOLD_NAME.search(font)),
                     italic=bool(span["flags"] & ITALIC_FLAG) or bool(ITALIC_NAME.search(font)),
                     colour=Colour.from_rgb_int(span["color"]),
-                    box=_box(span["bbox"], page),
+                    box=_box(span["bbox"], page) if rotated else Box(*span["bbox"]),
                     page=number,
                     line=line_number,
                 )
@@ -217,10 +234,14 @@ def placement_transform(matrix: tuple[float, ...], pixel_w: int, pixel_h: int) -
 
 
 def _images(
-    page: pymupdf.Page, number: int, notes: list, guard: PageGuard, digests: dict | None = None
+    page: pymupdf.Page,
+    number: int,
+    notes: list,
+    guard: PageGuard,
+    digests: PixelIdentities | None = None,
 ) -> list[PlacedImage]:
     pdf, limits, placed = page.parent, guard.limits, []
-    infos = image_info(page, {} if digests is None else digests)
+    infos = image_info(page, PixelIdentities(pdf) if digests is None else digests)
     unclaimed = raster_boxes(page) if any(not info.get("xref") for info in infos) else {}
     for info in infos:
         width, height, xref = info["width"], info["height"], info.get("xref", 0)
@@ -310,11 +331,11 @@ def _box(rect: Any, page: pymupdf.Page) -> Box:
     return Box(*rect)
 
 
-def _full_font_names(page: pymupdf.Page) -> dict[str, str]:
+def _full_font_names(page: pymupdf.Page, entries: list | None = None) -> dict[str, str]:
     """The page's font names as the file gives them, and MuPDF's "Type3 (8 0 R)" for a named
-    Type 3 font to its name."""
+    Type 3 font to its name; `entries`: the page's `get_fonts(full=True)`, if already had."""
     try:
-        entries = page.get_fonts(full=True)
+        entries = page.get_fonts(full=True) if entries is None else entries
     except Exception:
         return {}
     names = {}
@@ -337,25 +358,6 @@ def _span_font(name: str, full_names: dict[str, str]) -> str:
         if len(longer) == 1:
             name = longer.pop()
     return strip_subset(name)
-
-
-def _render(pdf: pymupdf.Document, index: int, dpi: float, clip: Box | None) -> Any:
-    import numpy as np
-
-    page = pdf.load_page(index)
-    dpi = max(1, round(dpi))
-    rotated_clip = clip is not None and page.rotation
-    area = pymupdf.Rect(clip.x0, clip.y0, clip.x1, clip.y1) if clip and not rotated_clip else None
-    pix = page.get_pixmap(dpi=dpi, clip=area, alpha=False, colorspace=pymupdf.csRGB)
-    # the pixmap's own memory, copied once below (`samples` would copy it once more, slowly)
-    pixels = np.frombuffer(pix.samples_mv, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
-    if rotated_clip:  # clips are in unrotated space: cut the shown page instead
-        scale = dpi / 72
-        top, bottom = round(clip.y0 * scale), round(clip.y1 * scale)
-        pixels = pixels[
-            max(top, 0) : bottom, max(round(clip.x0 * scale), 0) : round(clip.x1 * scale)
-        ]
-    return pixels.copy()
 
 
 def _metadata(pdf: pymupdf.Document, encrypted: bool) -> Metadata:
