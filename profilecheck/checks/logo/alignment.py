@@ -3,9 +3,12 @@ searches a picture with it).
 
 ECC aligns the template to the guess (affine: scale, aspect, rotation), first roughly on
 copies half the size, which ends most guesses that are not the mark cheaply, then on the patch
-of the picture at the template's scale, starting from the guess's angle; then a second, masked
-alignment where the mark draws measures it. The inner correlation and the charges' coverage
-reject other arms. A guess that is the vapen by its charges but aligns to a shape no use of the
+of the picture at the template's scale, starting from the guess's angle (where that falls short,
+again over the shield alone, text or a photo running up to the mark not being the template's
+white corners, then by each single-tone version's drawing over its charges); then a second, masked alignment where the mark draws measures it. The inner
+correlation (with the drawing the mark fits best, mark_reading.best_inner_correlation) and the
+charges' coverage reject other arms. Colours are read from the field and the charges thick
+enough to show at the mark's size. A guess that is the vapen by its charges but aligns to a shape no use of the
 mark has (sheared, flattened, stretched beyond the limits) is `Unmeasured`.
 """
 
@@ -18,12 +21,14 @@ from typing import Any
 from profilecheck.checks.logo.artwork import Detection, MarkModel
 from profilecheck.checks.logo.candidates import Guess
 from profilecheck.checks.logo.mark_reading import (
+    best_inner_correlation,
     charge_coverage,
     covered_sides,
     inner_correlation,
     mark_quad,
     read_name,
     seen_through,
+    visible_charges,
 )
 from profilecheck.checks.logo.raster import lab_of, ring_lightness
 
@@ -81,18 +86,10 @@ def align(image: Any, rgb: Any, model: MarkModel, guess: Guess) -> Detection | U
         patch = 255 - patch
     # the guess, from the template frame into the picture, then into the patch
     warp = ((guess_matrix(model, guess) - [[0, 0, x0], [0, 0, y0]]) * factor).astype(np.float32)
-    warp = _quick(model, patch, warp)
-    if warp is None:
+    found = _coarse(model, patch, warp)
+    if found is None:
         return None
-    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-4)
-    try:
-        score, warp = cv2.findTransformECC(
-            model.template, patch, warp, cv2.MOTION_AFFINE, criteria, None, 5
-        )
-    except cv2.error:
-        return None
-    if score < ACCEPT_CORRELATION:
-        return None
+    score, warp = found
     fine = _fine(model, patch, warp, guess.angle) if _decompose(warp, guess.angle) else None
     warp = warp if fine is None else fine
     matrix = warp.astype(np.float64) / factors
@@ -116,12 +113,48 @@ def align(image: Any, rgb: Any, model: MarkModel, guess: Guess) -> Detection | U
     return _measure(image, rgb, model, matrix, geometry, score, guess.sign)
 
 
+def _coarse(model: MarkModel, patch: Any, warp: Any) -> tuple[float, Any] | None:
+    """The guess aligned over the whole template frame; where that falls short, over the
+    shield alone (what lies around a mark, text or a photo, is not the template's white
+    corners), then each single-tone version's drawing over its charges (a field left
+    transparent shows the photo under it). The first to reach ACCEPT_CORRELATION, if any."""
+    rough = _quick(model, patch, warp)
+    if rough is None:
+        return None
+    tries = [(model.template, None), (model.template, model.silhouette)]
+    tries += [(shape, model.charges) for shape in model.shapes]
+    for template, mask in tries:
+        found = _ecc(template, patch, rough, mask)
+        if found is not None and found[0] >= ACCEPT_CORRELATION:
+            return found
+    return None
+
+
+def _ecc(template: Any, patch: Any, warp: Any, mask: Any = None) -> tuple[float, Any] | None:
+    """ECC of `template` (over `mask` of it, if given) on the patch from `warp`."""
+    import cv2
+    import numpy as np
+
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-4)
+    try:
+        if mask is None:
+            return cv2.findTransformECC(
+                template, patch, warp.copy(), cv2.MOTION_AFFINE, criteria, None, 5
+            )
+        everywhere = np.full(patch.shape, 255, np.uint8)
+        return cv2.findTransformECCWithMask(
+            template, patch, mask, everywhere, warp.copy(), cv2.MOTION_AFFINE, criteria, 5
+        )
+    except cv2.error:
+        return None
+
+
 def _is_vapen(image: Any, model: MarkModel, matrix: Any, sign: int, surely: bool) -> bool:
     """Whether the picture seen through `matrix` has the vapen's charges: the inner
     correlation rejects other arms' outlines, the charges' coverage another charge in the same
     colours (a star, a bar). `surely`: by the stricter limits."""
     inner, coverage = (INNER_TURNED, COVERAGE_TURNED) if surely else (INNER, COVERAGE)
-    if inner_correlation(image, model, matrix) * sign < inner:
+    if best_inner_correlation(image, model, matrix, sign) < inner:
         return False
     return charge_coverage(image, model, matrix) >= coverage
 
@@ -234,7 +267,12 @@ def _measure(
     th, tw = model.template.shape
     quad = mark_quad(model, matrix)
     aligned = seen_through(rgb, matrix, (tw, th))
-    observed = {n: lab_of(np.median(aligned[m], axis=0)) for n, m in model.regions.items()}
+    # a charge too thin to be seen here shows the field or what lies behind: not its colour
+    charges, field = model.charges_and_field()
+    seen = {field, *visible_charges(model, tuple(charges), min(scale_x, abs(scale_y)))}
+    observed = {
+        n: lab_of(np.median(aligned[m], axis=0)) for n, m in model.regions.items() if n in seen
+    }
     kind, mirrored, logo_quad = read_name(image, model, matrix, sign)
     box = _bounds(logo_quad)
     detection = Detection(
@@ -251,7 +289,7 @@ def _measure(
     )
     detection.background_lightness = ring_lightness(rgb, box, max(2.0, 0.15 * detection.mark_width))
     detection.matrix = matrix
-    detection.inner = inner_correlation(image, model, matrix) * sign
+    detection.inner = inner_correlation(image, model, matrix, sign)
     return detection
 
 

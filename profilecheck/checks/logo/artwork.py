@@ -55,6 +55,7 @@ REFINE_HEIGHT = 96  # the mark's height in the frame where ECC runs and colours 
 OUTLINE_BAND_DIVISOR = 24  # the outline band reaches REFINE_HEIGHT / this either side
 CHARGE_BAND_DIVISOR = 32  # the charge mask reaches REFINE_HEIGHT / this beyond the charges
 WHOLE_CORRELATION = 0.8
+LIGHT_INK = 160  # a version drawn in ink lighter than this (grey level) is a white version
 
 
 @dataclass
@@ -181,15 +182,22 @@ def _charge_mask(model: MarkModel, opaque: Any) -> Any:
 
 def _shape_templates(model: MarkModel, size: tuple[int, int]) -> list[Any]:
     """Grayscale of each single-tone vapen on white, in the template's frame: the black and white
-    versions leave the field transparent, so their own shape aligns better than the colour art."""
+    versions leave the field transparent, so their own shape aligns better than the colour art.
+    A white version is its negative over black: what the search sees of a white-on-dark mark,
+    which it inverts."""
     import numpy as np
 
     shapes: list[Any] = []
     for version in model.versions:
         if version.kind != "vapen":
             continue
-        shape = gray(flatten(mark_picture(version, size))).astype(np.float32)
-        if shape.std() < 20:  # the white version on white: nothing to align
+        picture = mark_picture(version, size)
+        ink = gray(np.ascontiguousarray(picture[..., :3]))[picture[..., 3] > 128]
+        if len(ink) and float(ink.mean()) > LIGHT_INK:  # seen inverted, as a light mark is
+            shape = 255 - gray(flatten(picture, (0, 0, 0))).astype(np.float32)
+        else:
+            shape = gray(flatten(picture)).astype(np.float32)
+        if shape.std() < 20:  # nothing drawn
             continue
         if all(np.abs(shape - other).mean() >= 8 for other in [model.template, *shapes]):
             shapes.append(shape)

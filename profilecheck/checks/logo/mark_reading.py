@@ -3,6 +3,8 @@ charges standing out from the field), which sides something hides, and whether t
 "Ale kommun" stands beside or below it (the logotype, and if mirrored).
 
 Each works on the picture seen through the alignment `matrix` (template frame -> picture).
+A charge thinner than MIN_THICKNESS picture pixels (an outline, a stem) is not asked to show
+(`visible_charges`): blur and compression merge it with the field in small marks.
 """
 
 from __future__ import annotations
@@ -20,18 +22,54 @@ CHARGE_CONTRAST = 30
 # The name's letters beside or below the mark: bare vapen score up to ~0.4 (text or a photo
 # nearby), nine in ten logotypes above this.
 NAME_CORRELATION = 0.42
+MIRROR_MARGIN = 0.05  # the mirrored name reads this much better than the name as drawn
 
 
-def inner_correlation(image: Any, model: MarkModel, matrix: Any) -> float:
-    """Correlation with the template inside the shield only, where other arms differ."""
+def inner_correlation(image: Any, model: MarkModel, matrix: Any, sign: int = 1) -> float:
+    """Correlation with the colour template inside the shield only, where other arms differ;
+    signed as the mark is (`sign` -1 for a mark lighter than what it stands on). What claims
+    a mark found as the vapen (profilecheck.checks.logo.mark_search) is judged on this."""
     import numpy as np
 
     aligned = in_frame(image, model, matrix)
     a = aligned[model.inner].astype(np.float32)
-    b = model.template[model.inner]
     if a.std() < 1:
         return 0.0
-    return float(np.corrcoef(a, b)[0, 1])
+    return sign * float(np.corrcoef(a, model.template[model.inner])[0, 1])
+
+
+def best_inner_correlation(image: Any, model: MarkModel, matrix: Any, sign: int = 1) -> float:
+    """The inner correlation with the drawing the mark fits best: the colour template or a
+    single-tone version's own grey (a one-colour mark maps the tinctures to other greys than
+    the colour art), over the whole inside or over the charges and their edges alone (a field
+    left transparent shows whatever the mark stands on). Signed as inner_correlation is.
+    Whether an alignment is the vapen at all is judged on this (alignment._is_vapen)."""
+    import numpy as np
+
+    aligned = in_frame(image, model, matrix).astype(np.float32)
+    best = -1.0
+    for mask in _inner_masks(model):
+        a = aligned[mask]
+        if a.std() < 1:
+            continue
+        for drawn in (model.template, *model.shapes):
+            b = drawn[mask]
+            if b.std() >= 1:
+                best = max(best, sign * float(np.corrcoef(a, b)[0, 1]))
+    return best if best > -1.0 else 0.0
+
+
+def _inner_masks(model: MarkModel) -> list[Any]:
+    """The inside of the shield, and its charges with their edges (where the field is not)."""
+    masks = model.scaled.get("inner-masks")
+    if masks is None:
+        masks = [model.inner]
+        if model.charges is not None:
+            charges = model.inner & (model.charges > 0)
+            if charges.sum() >= 50:
+                masks.append(charges)
+        model.scaled["inner-masks"] = masks
+    return masks
 
 
 def charge_coverage(image: Any, model: MarkModel, matrix: Any) -> float:
@@ -55,14 +93,43 @@ def _drawn(image: Any, model: MarkModel, matrix: Any) -> tuple[float, tuple[str,
 
     standing = _standing_out(image, model, matrix)
     sets = model.drawn or [tuple(model.charges_and_field()[0])]
+    scale = float(np.hypot(matrix[0, 0], matrix[1, 0]))  # picture px per template px
     scored = [
-        (min(float(np.mean(standing[model.regions[charge]])) for charge in drawn), drawn)
+        (
+            min(
+                float(np.mean(standing[model.regions[c]]))
+                for c in visible_charges(model, drawn, scale)
+            ),
+            drawn,
+        )
         for drawn in sets
     ]
     # every charge, when the mark shows them all; else the set that fits best
     return max(scored, key=lambda pair: (pair[0] >= DRAWN_ALL, len(pair[1]), pair[0]))
 
 
+def visible_charges(model: MarkModel, drawn: tuple[str, ...], scale: float) -> tuple[str, ...]:
+    """The charges of `drawn` thick enough to be seen where the mark is `scale` picture pixels
+    per template pixel: a line thinner than MIN_THICKNESS picture pixels (an outline, a stem,
+    the veins between a leaf's parts) blurs into the field in a small or soft mark. The two
+    thickest are always asked for: one charge alone does not tell the arms from others."""
+    import cv2
+    import numpy as np
+
+    widths = model.scaled.get("half-widths")
+    if widths is None:
+        widths = {
+            name: float(
+                cv2.distanceTransform(np.pad(mask, 1).astype(np.uint8), cv2.DIST_L2, 3).max()
+            )
+            for name, mask in model.regions.items()
+        }
+        model.scaled["half-widths"] = widths
+    thickest = sorted(drawn, key=lambda c: -widths[c])[:2]
+    return tuple(c for c in drawn if c in thickest or 2 * widths[c] * scale >= MIN_THICKNESS)
+
+
+MIN_THICKNESS = 2.0  # picture pixels
 DRAWN_ALL = 0.8  # coverage at which a mark draws a version's charges (alignment.COVERAGE)
 SIDE_STRIP = 0.2  # of the mark's width or height
 COVERED_SIDE = 0.5  # a side strip with less of its charges showing than this is covered
@@ -129,10 +196,14 @@ def read_name(image: Any, model: MarkModel, matrix: Any, sign: int) -> tuple[str
     """Whether the name "Ale kommun" stands beside or below the mark (and if mirrored)."""
     best = ("vapen", False, None, NAME_CORRELATION)
     for version in model.logotypes:
-        for mirrored in (False, True):
-            score, quad = _text_score(image, version, matrix, model.width, sign, mirrored)
-            if score > best[3]:
-                best = (version.kind, mirrored, quad, score)
+        upright, quad = _text_score(image, version, matrix, model.width, sign, False)
+        mirrored, mirrored_quad = _text_score(image, version, matrix, model.width, sign, True)
+        # a mirror image is a finding: the mirrored name must read clearly better (lines of
+        # text read about as well either way)
+        if mirrored > upright + MIRROR_MARGIN:
+            upright, quad = mirrored, mirrored_quad
+        if upright > best[3]:
+            best = (version.kind, quad is mirrored_quad, quad, upright)
     if best[2] is None:
         return "vapen", False, mark_quad(model, matrix)
     return best[0], best[1], best[2]

@@ -4,7 +4,8 @@ Guesses come from profilecheck.checks.logo.candidates: an upright pass, and a pa
 turned by any angle. Each is aligned and measured (profilecheck.checks.logo.alignment); where
 guesses overlap the best alignment wins, and a mark found at less than a sure correlation is
 tried turned by each quarter turn too (upside down, the shield still fits the shield). A mark
-inside the box of a better one (the letters of a logotype's name) is that one.
+inside the box of a better one (the letters of a logotype's name) is that one, if that one is
+claimed: a mark not claimed hides nothing.
 
 What is the vapen by its charges but cannot be measured is `Unmeasured`: the caller says the
 mark was not checked, rather than that there is none.
@@ -41,6 +42,8 @@ LIKE_DRAWING = 0.55  # else the likeness must reach this (shields, blobs, text: 
 LIKE_COPY = 0.6  # likeness of a copy (0.66 or more) with a margin for blur
 STRETCHED = 0.25  # aspect off by more than this: claimed only as a copy
 RELIABLE_SCORE = 0.68  # alignment good enough to call a mark another drawing
+TURN_SLACK = 0.05  # a turn fitting this much worse than the mark as found is not tried
+NAME_SIZE = 0.6  # a mark this much smaller than another, where its name would be, is a letter
 
 __all__ = ["MarkSearch", "Unmeasured", "find_marks", "search_marks"]
 
@@ -60,8 +63,9 @@ def search_marks(rgb: Any, model: MarkModel, min_height: float = 20) -> MarkSear
     """Every mark in an RGB picture at any angle: the ones measured, and the guesses that are
     the mark by their charges but could not be measured."""
     image = gray(rgb)
-    guesses = candidates.upright(image, model)
-    guesses += candidates.turned(image, model)
+    ink = candidates.ink_box(image)
+    guesses = candidates.upright(image, model, ink)
+    guesses += candidates.turned(image, model, ink)
     found: list[tuple[Detection, Guess]] = []
     failed: list[Guess] = []
     unmeasured: list[Unmeasured] = []
@@ -83,9 +87,11 @@ def search_marks(rgb: Any, model: MarkModel, min_height: float = 20) -> MarkSear
             best = detection
             if detection.score < SURE:  # a mark upside down aligns, but not this well
                 best = _best_turn(image, rgb, model, detection, guess.sign)
-            if not any(_overlap(best, other) for other in search.found):
+            # a mark not claimed does not hide one that is (a logotype's letters aligning
+            # better than its vapen)
+            if not any(_overlap(best, o) for o in search.found) and _claimed(image, model, best):
                 search.found.append(best)
-    search.found = [d for d in search.found if _claimed(image, model, d)]
+    search.found = [d for d in search.found if not _in_a_name(model, d, search.found)]
     unmeasured += [_unmeasured(model, g) for g in failed if _looks_like_mark(image, model, g)]
     for item in sorted(unmeasured, key=lambda u: -u.score):
         x, y = (item.box[0] + item.box[2]) / 2, (item.box[1] + item.box[3]) / 2
@@ -116,8 +122,8 @@ def _claimed(image: Any, model: MarkModel, detection: Detection) -> bool:
     inner = detection.inner
     if height < MIN_CLAIM:
         return inner >= SMALL_INNER
-    if detection.covered:  # a mark partly hidden is not compared with the drawing
-        return True
+    if detection.covered:  # a mark partly hidden is not compared with the drawing, so it
+        return abs(detection.aspect_change - 1) <= STRETCHED  # cannot be a stretched copy
     seen = originality.framed(image, model, detection.matrix)
     likeness = originality.likeness(seen, model, height)[0]
     if likeness < LIKE_DRAWING and (inner < SURE_INNER or detection.score < CLAIM_SCORE):
@@ -133,15 +139,51 @@ def _claimed(image: Any, model: MarkModel, detection: Detection) -> bool:
     return True
 
 
+def _in_a_name(model: MarkModel, mark: Detection, found: list[Detection]) -> bool:
+    """Whether a mark lies where a logotype's name would stand beside a larger mark found (a
+    letter of it, where the name itself was not read: printed in another colour, say)."""
+    for other in found:
+        if other is mark or other.matrix is None or mark.mark_width >= NAME_SIZE * other.mark_width:
+            continue
+        x, y = _centre(mark.quad)
+        if any(_within(place, x, y) for place in _name_places(model, other.matrix)):
+            return True
+    return False
+
+
+def _name_places(model: MarkModel, matrix: Any) -> list[tuple[float, float, float, float]]:
+    """The box each logotype version would fill, drawn or mirrored, around the mark `matrix`
+    puts in the picture."""
+    import numpy as np
+
+    places = []
+    for version in model.logotypes:
+        mx, my, mw, _ = version.mark
+        k = model.width / mw  # template px per artwork px
+        xs = [(0 - mx) * k, (version.width - mx) * k]
+        ys = [(0 - my) * k, (version.rgba.shape[0] - my) * k]
+        for flipped in (False, True):
+            corners = [(model.width - x if flipped else x, y) for x in xs for y in ys]
+            seen = [matrix @ np.array([x, y, 1.0]) for x, y in corners]
+            places.append(_bounds([(float(p[0]), float(p[1])) for p in seen]))
+    return places
+
+
 def _best_turn(image: Any, rgb: Any, model: MarkModel, found: Detection, sign: int) -> Detection:
     """The mark found, or the same place turned by a quarter, a half or three quarters if that
     aligns better: upside down, the shield still fits the shield, and the waves the leaf (a
-    little off its place, where a local search finds it)."""
+    little off its place, where a local search finds it). Only turns that fit the place at
+    least about as well as the mark as found (TURN_SLACK) are aligned."""
     x, y = _centre(found.quad)
     here = Guess(x, y, math.dist(found.quad[0], found.quad[3]), found.rotation, sign, 1.0)
-    turns = [found.rotation + turn for turn in (90.0, 180.0, 270.0)]
+    turns = [found.rotation + turn for turn in (0.0, 90.0, 180.0, 270.0)]
+    fits = candidates.local_fits(image, model, here, turns)
+    if not fits or abs(fits[0].angle - candidates.nearest_step(found.rotation)) > 1e-6:
+        return found
     best = found
-    for guess in candidates.local_fits(image, model, here, turns):
+    for guess in fits[1:]:
+        if guess.score < fits[0].score - TURN_SLACK:
+            continue  # fits worse turned than as found: not the way up it is
         other = align(image, rgb, model, guess)
         if isinstance(other, Detection) and other.score > best.score:
             best = other
@@ -176,7 +218,7 @@ def _looks_like_mark(image: Any, model: MarkModel, guess: Guess) -> bool:
     if abs(guess.score) < UNMEASURED_GUESS:
         return False
     matrix = guess_matrix(model, guess)
-    if inner_correlation(image, model, matrix) * guess.sign < UNMEASURED_INNER:
+    if inner_correlation(image, model, matrix, guess.sign) < UNMEASURED_INNER:
         return False
     return charge_coverage(image, model, matrix) >= UNMEASURED_COVERAGE
 
