@@ -45,6 +45,8 @@ from profilecheck.readers.pixels import pdf_image_loader
 BOLD_FLAG, ITALIC_FLAG = 16, 2
 BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 ITALIC_NAME = re.compile(r"italic|oblique", re.IGNORECASE)
+# MuPDF says how often its last warning repeated when the next one comes, in the same process
+REPEATED = re.compile(r"\.\.\. repeated \d+ times")
 
 pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
@@ -129,6 +131,8 @@ def _no_readable_page(page_count: int, encrypted: bool) -> ReadError:
 def _keep_library_warnings(warnings: list[str], limits: Limits) -> None:
     text = pymupdf.TOOLS.mupdf_warnings(reset=True) or ""
     lines = text.splitlines()
+    while lines and REPEATED.match(lines[0]):  # counts the last warning of the file before
+        lines.pop(0)
     warnings.extend(f"mupdf: {line}" for line in lines[: limits.max_warnings])
     if len(lines) > limits.max_warnings:
         warnings.append(f"mupdf: {len(lines) - limits.max_warnings} more warnings not kept")
