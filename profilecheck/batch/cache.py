@@ -66,6 +66,11 @@ CREATE TABLE IF NOT EXISTS results (
     stored REAL NOT NULL,
     "check" INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runs (
+    key TEXT PRIMARY KEY,
+    result BLOB NOT NULL,
+    "check" INTEGER NOT NULL
+) WITHOUT ROWID;
 """
 # typed as the code expects whatever damage did to the stored types (SQLite keeps any type)
 FILE_COLUMNS = (

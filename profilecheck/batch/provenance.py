@@ -21,7 +21,9 @@ from typing import Any
 
 from profilecheck import __version__
 from profilecheck.analyses import ocr
+from profilecheck.core import codes
 from profilecheck.core.limits import DEFAULT_LIMITS
+from profilecheck.core.model import Severity
 from profilecheck.engine import registry
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -110,6 +112,79 @@ def producer() -> dict[str, object]:
         "ocr": ocr_engine(),
         "converter": identity(),
     }
+
+
+CHECKS_PREFIX = "checks:"  # the `runs` row of a configuration's checks (`known_checks`)
+
+
+def known_checks(cache: Any, key: str, use: bool = True) -> tuple[dict, dict] | None:
+    """The (applicable_checks, rule_checks) that an engine of configuration `key` had, as a
+    scan stored them (`keep_checks`), so that a scan whose files are all in the cache writes
+    its report without compiling the rules, or importing them: the catalogue of checks they
+    declare (which the reporters and waivers read) is put back from the same row (the key
+    covers the code and the plug-ins). None when not stored, when the row does not hold up
+    (counted as a damaged row, like a result's) or when not `use`d (the row still checked)."""
+    import sqlite3
+    import zlib
+
+    if cache is None or cache.db is None:
+        return None
+    row_key = CHECKS_PREFIX + key
+    try:
+        query = 'SELECT CAST(result AS BLOB), CAST("check" AS INTEGER) FROM runs WHERE key = ?'
+        row = cache.db.execute(query, (row_key,)).fetchone()
+    except sqlite3.Error as error:
+        cache._failed(error)
+        return None
+    if row is None:
+        return None
+    try:
+        data, check = row
+        if not isinstance(data, bytes) or zlib.crc32(data) != check:
+            raise ValueError("checksum")
+        stored = json.loads(data)
+        if stored["key"] != row_key:
+            raise ValueError("key")
+        checks = {name: Severity(level) for name, level in stored["result"]["checks"].items()}
+        rules = {label: tuple(names) for label, names in stored["result"]["rule_checks"].items()}
+        if not all(isinstance(n, str) for names in rules.values() for n in names):
+            raise ValueError("rule checks")
+        catalogue = [codes.Check(*fields) for fields in stored["result"]["catalogue"]]
+    except Exception:  # KeyError, ValueError, TypeError: damaged
+        cache.damaged_rows += 1
+        return None
+    if not use:
+        return None
+    try:
+        codes.register(catalogue, owner="the scan cache")
+    except codes.CheckClash:  # not what this code declares: the rules are compiled instead
+        return None
+    return checks, rules
+
+
+def keep_checks(cache: Any, engine: Any, key: str) -> None:
+    """Store the row of `runs` that `known_checks` reads back: the built engine's checks."""
+    import sqlite3
+
+    from profilecheck.batch.integrity import payload
+
+    if cache is None or cache.db is None:
+        return
+    row_key, row = _checks_row(engine, key)
+    data, check = payload(row_key, row)
+    try:
+        with cache.db:
+            cache.db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?)", (row_key, data, check))
+    except sqlite3.Error as error:  # the rules are compiled next time; damage is set aside
+        cache._failed(error)
+
+
+def _checks_row(engine: Any, key: str) -> tuple[str, dict[str, Any]]:
+    checks = {name: severity.value for name, severity in engine.applicable_checks().items()}
+    rule_checks = {label: list(names) for label, names in engine.rule_checks().items()}
+    catalogue = [[c.code, c.name, c.severity.value, c.summary] for c in codes.CATALOGUE.values()]
+    row = {"checks": checks, "rule_checks": rule_checks, "catalogue": catalogue}
+    return CHECKS_PREFIX + key, row
 
 
 def config_key(engine: Any) -> str:

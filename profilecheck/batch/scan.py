@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilecheck.batch import provenance
 from profilecheck.batch.cache import (
@@ -33,19 +33,15 @@ from profilecheck.batch.cache import (
 from profilecheck.batch.integrity import StoredResult, row_check
 from profilecheck.batch.provenance import config_key
 from profilecheck.batch.walk import Entry, WalkOptions, walk_entries
-from profilecheck.batch.workers import (
-    EngineSpec,
-    ProcessExecutor,
-    ProcessLimits,
-    Task,
-    start_method,
-    timings_of,
-)
 from profilecheck.core import timing
 from profilecheck.core.files import NotRegularFile
+from profilecheck.core.limits import ProcessLimits
 from profilecheck.core.model import Severity, Status
 from profilecheck.core.results import FileResult, RunResult
 from profilecheck.engine.engine import Engine
+
+if TYPE_CHECKING:  # the workers are imported only when a file is to be checked
+    from profilecheck.batch.workers import Task
 
 CHUNK = 512  # entries whose cache keys are resolved, and results fetched, together
 STORE_EVERY = 64  # results per cache transaction
@@ -155,10 +151,18 @@ class _Scan:
             self.outcome.peak_rss_mb = executor.peak_rss_mb
             self.outcome.restarts = executor.restarts
         self._store(force=True)
-        self.outcome.run = self.engine.run_result([r for r in self.results if r is not None])
+        # every file from the cache: the report needs the checks the rules run, not the rules
+        known = provenance.known_checks(self.cache, self.key, use=not self.engine.built)
+        files = [r for r in self.results if r is not None]
+        self.outcome.run = self.engine.run_result(files, known)
+        if known is None:  # built now: kept for the next scan
+            provenance.keep_checks(self.cache, self.engine, self.key)
         return self.outcome
 
     def _executor(self) -> Any:
+        self.engine.build()  # before any fork; the profile's problems are reported now
+        from profilecheck.batch.workers import EngineSpec, ProcessExecutor, start_method
+
         factory = self.options.engine_factory
         spec = EngineSpec(self.engine.profile, self.engine.settings, self.key, factory)
         if self.options.executor == "dask":
@@ -262,6 +266,8 @@ class _Scan:
         self._finish(index, CachedFileResult.of(template[0], self.entries[index].path))
 
     def _task(self, index: int) -> Task:
+        from profilecheck.batch.workers import Task
+
         entry = self.entries[index]
         return Task(index, entry.path, entry.explicit, timings=timing.enabled())
 
@@ -278,6 +284,8 @@ class _Scan:
         return row
 
     def _checked(self, task: Task, result: dict[str, Any], cacheable: bool) -> None:
+        from profilecheck.batch.workers import timings_of
+
         entry = self.entries[task.index]
         file_result = FileResult.from_dict(timings_of(result))
         # stored as the report writes it (boxes in mm from the rounded points), so that a

@@ -29,7 +29,7 @@ from typing import Any
 
 from profilecheck.core import timing
 from profilecheck.core.errors import is_out_of_memory
-from profilecheck.core.limits import PROCESS, cap_address_space, memory_message
+from profilecheck.core.limits import PROCESS, ProcessLimits, cap_address_space, memory_message
 from profilecheck.core.model import Status
 from profilecheck.profile.config import Settings
 from profilecheck.profile.loading import Profile
@@ -78,23 +78,6 @@ class Task:
     # `--statistics`: time the check and send the seconds back with the result ("timings",
     # rows of core.timing, taken out again by `timings_of` before anything else reads it)
     timings: bool = False
-
-
-@dataclass(frozen=True)
-class ProcessLimits:
-    """Time and memory per worker process (what a document may hold is core.limits.Limits)."""
-
-    timeout: float = 60.0  # seconds per file; 0 for none
-    max_memory_mb: int = 1500  # address space per worker; 0 for none
-    quiet: bool = True  # silence the libraries' stderr chatter in workers
-
-    @property
-    def time_limit(self) -> str:
-        return f"the time limit of {self.timeout:g} s per file (--timeout)"
-
-    @property
-    def memory_limit(self) -> str:
-        return f"the memory limit of {self.max_memory_mb:,} MB per file (--max-memory)"
 
 
 Outcome = tuple[Task, dict[str, Any], bool]

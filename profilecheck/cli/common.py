@@ -75,7 +75,7 @@ def limit_options(timeout: float, max_memory_mb: int) -> tuple[Callable, ...]:
 
 def process_limits(o: dict[str, Any]) -> Any:
     """The `ProcessLimits` that `limit_options` chose."""
-    from profilecheck.batch.workers import ProcessLimits
+    from profilecheck.core.limits import ProcessLimits
 
     return ProcessLimits(o["timeout"], o["max_memory"], quiet=not o["verbose"])
 
@@ -129,8 +129,11 @@ def use_colour(choice: str) -> bool:
     return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
-def load_engine(o: dict[str, Any]) -> Any:
-    """Settings (files, then the command line), the profile and a ready engine."""
+def load_engine(o: dict[str, Any], lazy: bool = False) -> Any:
+    """Settings (files, then the command line), the profile and a ready engine. `lazy`: its
+    rules are compiled when first needed (a scan whose files are all cached never needs them),
+    and the profile's problems reported then; with `--verbose` (which lists the profile's
+    warnings) they are compiled now."""
     from profilecheck.engine.engine import Engine
     from profilecheck.profile.config import load_settings
     from profilecheck.profile.loading import load_profile
@@ -142,8 +145,12 @@ def load_engine(o: dict[str, Any]) -> Any:
         timing.enable()
     settings = _with_overrides(load_settings(o["config"], o["isolated"]), o)
     profile = load_profile(settings.profile, settings.root if settings.source else None)
-    engine = Engine(profile, settings)
-    _print_problems(engine.problems, bool(o["verbose"]))
+    verbose = bool(o["verbose"])
+    engine = Engine(profile, settings, lazy=lazy and not verbose)
+    if engine.built:
+        _print_problems(engine.problems, verbose)
+    else:
+        engine.on_built = lambda built: _print_problems(built.problems, verbose)
     return engine
 
 
@@ -166,7 +173,8 @@ def _with_overrides(settings: Any, o: dict[str, Any]) -> Any:
         severities[name] = level
     changes["severity"] = severities
     selectors = [*changes.get("select", []), *changes.get("ignore", []), *severities]
-    registry.load_builtins()
+    if selectors:  # otherwise the catalogue is filled when the rules are, or from the cache
+        registry.load_builtins()
     unknown = [s for s in selectors if not codes.is_known_selector(s)]
     if unknown:
         raise UsageError(f"unknown finding code or name: {', '.join(unknown)}")

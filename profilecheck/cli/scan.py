@@ -86,7 +86,7 @@ def _scan(roots: tuple[str, ...], o: dict[str, Any]) -> int:
     from profilecheck.suppress.waivers import apply_waiver_file
 
     _check_roots(roots, o)
-    engine = load_engine(o)
+    engine = load_engine(o, lazy=True)
     known = baseline.load_baseline(o["baseline"]) if o["baseline"] else None
     progress = Progress(_show_progress(o))
     scan_options = _scan_options(o, engine.settings.exclude)

@@ -102,3 +102,20 @@ def cap_address_space(memory_mb: int) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+@dataclass(frozen=True)
+class ProcessLimits:
+    """Time and memory per worker process (what a document may hold is core.limits.Limits)."""
+
+    timeout: float = 60.0  # seconds per file; 0 for none
+    max_memory_mb: int = 1500  # address space per worker; 0 for none
+    quiet: bool = True  # silence the libraries' stderr chatter in workers
+
+    @property
+    def time_limit(self) -> str:
+        return f"the time limit of {self.timeout:g} s per file (--timeout)"
+
+    @property
+    def memory_limit(self) -> str:
+        return f"the memory limit of {self.max_memory_mb:,} MB per file (--max-memory)"

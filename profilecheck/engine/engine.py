@@ -13,6 +13,7 @@ import functools
 import re
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from profilecheck.core import codes
@@ -93,13 +94,56 @@ def unknown_rule_type(name: str) -> str:
 
 
 class Engine:
-    def __init__(self, profile: Profile, settings: Settings, limits: Limits = DEFAULT_LIMITS):
+    """`lazy`: the rules are compiled (their modules imported, parameters checked) only when
+    first needed, by `build()`: a scan whose files are all in the cache never needs them.
+    `on_built(engine)` is then called once, e.g. to report the profile's problems."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        settings: Settings,
+        limits: Limits = DEFAULT_LIMITS,
+        lazy: bool = False,
+    ):
         self.profile = profile
         self.settings = settings
         self.limits = limits
         self.lang = settings.lang or profile.language
-        compiled, self.problems = compile_rules(profile)
-        self.rules = [r for r in compiled if any(self.selected(name) for name in r.emits)]
+        self._rules: list[ActiveRule] | None = None
+        self._problems: list[Problem] = []
+        self.on_built: Callable[[Engine], None] | None = None
+        if not lazy:
+            self.build()
+
+    def build(self) -> list[ActiveRule]:
+        """Compile the rules, once."""
+        if self._rules is None:
+            compiled, self._problems = compile_rules(self.profile)
+            self._rules = [r for r in compiled if any(self.selected(n) for n in r.emits)]
+            if self.on_built is not None:
+                self.on_built(self)
+        return self._rules
+
+    @property
+    def built(self) -> bool:
+        return self._rules is not None
+
+    @property
+    def rules(self) -> list[ActiveRule]:
+        return self._rules if self._rules is not None else self.build()
+
+    @rules.setter
+    def rules(self, value: list[ActiveRule]) -> None:
+        self._rules = value
+
+    @property
+    def problems(self) -> list[Problem]:
+        self.build()
+        return self._problems
+
+    @problems.setter
+    def problems(self, value: list[Problem]) -> None:
+        self._problems = value
 
     def selected(self, name: str, extra_ignores: list[str] = ()) -> bool:
         """Whether the selection keeps findings called `name`; the file's own always stay."""
@@ -227,9 +271,18 @@ class Engine:
             findings += report.findings
         return findings
 
-    def run_result(self, files: list[FileResult]) -> RunResult:
-        """The result of a run over `files`, ready for the reporters."""
+    def run_result(
+        self, files: list[FileResult], known: tuple[dict, dict] | None = None
+    ) -> RunResult:
+        """The result of a run over `files`, ready for the reporters. `known`: the
+        (applicable_checks, rule_checks) of these settings, kept from an earlier run, used
+        while the rules are not built."""
         from profilecheck import __version__
+
+        if known is not None and not self.built:
+            checks, rule_checks = known
+        else:
+            checks, rule_checks = self.applicable_checks(), self.rule_checks()
 
         return RunResult(
             tool_version=__version__,
@@ -239,8 +292,8 @@ class Engine:
             files=files,
             fail_on=Severity(self.settings.fail_on),
             lang=self.lang,
-            checks=self.applicable_checks(),
-            rule_checks=self.rule_checks(),
+            checks=checks,
+            rule_checks=rule_checks,
         )
 
     def applicable_checks(self) -> dict[str, Severity]:
