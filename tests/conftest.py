@@ -141,6 +141,21 @@ wait
 """
 
 
+@pytest.fixture(scope="session")
+def model() -> Any:
+    """The bundled Ale profile's mark model (checks/logo/artwork.py), as its logo rule loads it."""
+    import tomllib
+
+    from profilecheck.checks.logo import artwork
+
+    rules = ROOT / "rules" / "ale" / "rules"
+    params = tomllib.loads((rules / "logo.toml").read_text())["params"]
+    versions = tuple(
+        (v["name"], str((rules / v["file"]).resolve()), v["background"]) for v in params["versions"]
+    )
+    return artwork.load_model(str((rules / params["mark"]).resolve()), versions)
+
+
 @pytest.fixture
 def renders(monkeypatch) -> list[str]:
     """The files LibreOffice is asked to render (or convert), in this process."""

@@ -5,27 +5,17 @@ page of text (which shows through the transparent field of the black and white v
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from profilecheck.checks.logo import artwork, raster
+from profilecheck.checks.logo import raster
 from profilecheck.checks.logo.mark_search import find_marks, search_marks
 
 RULES = Path(__file__).resolve().parents[1] / "rules" / "ale" / "rules"
 PNG = RULES.parent / "artwork" / "png"
-
-
-@pytest.fixture(scope="module")
-def model() -> artwork.MarkModel:
-    params = tomllib.loads((RULES / "logo.toml").read_text())["params"]
-    versions = tuple(
-        (v["name"], str((RULES / v["file"]).resolve()), v["background"]) for v in params["versions"]
-    )
-    return artwork.load_model(str((RULES / params["mark"]).resolve()), versions)
 
 
 def _page(tone: str, text: bool) -> np.ndarray:

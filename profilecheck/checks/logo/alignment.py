@@ -5,11 +5,13 @@ ECC aligns the template to the guess (affine: scale, aspect, rotation), first ro
 copies half the size, which ends most guesses that are not the mark cheaply, then on the patch
 of the picture at the template's scale, starting from the guess's angle (where that falls short,
 again over the shield alone, text or a photo running up to the mark not being the template's
-white corners, then by each single-tone version's drawing over its charges); then a second, masked alignment where the mark draws measures it. The inner
-correlation (with the drawing the mark fits best, mark_reading.best_inner_correlation) and the
-charges' coverage reject other arms. Colours are read from the field and the charges thick
-enough to show at the mark's size. A guess that is the vapen by its charges but aligns to a shape no use of the
-mark has (sheared, flattened, stretched beyond the limits) is `Unmeasured`.
+white corners, then by each single-tone version's drawing over its charges: a mark only a retry
+aligned is `retried`, and mark_search claims it only as a copy); then a second, masked
+alignment where the mark draws measures it. The inner correlation (with the drawing the mark
+fits best, mark_reading.best_inner_correlation) and the charges' coverage reject other arms.
+Colours are read from the field and the charges thick enough to show at the mark's size. A
+guess that is the vapen by its charges but aligns to a shape no use of the mark has (sheared,
+flattened, stretched beyond the limits) is `Unmeasured`.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def align(image: Any, rgb: Any, model: MarkModel, guess: Guess) -> Detection | U
     found = _coarse(model, patch, warp)
     if found is None:
         return None
-    score, warp = found
+    score, warp, retried = found
     fine = _fine(model, patch, warp, guess.angle) if _decompose(warp, guess.angle) else None
     warp = warp if fine is None else fine
     matrix = warp.astype(np.float64) / factors
@@ -110,23 +112,28 @@ def align(image: Any, rgb: Any, model: MarkModel, guess: Guess) -> Detection | U
     # eleven more turns give letters, crosses and text lines eleven more chances to fit.
     if not _is_vapen(image, model, matrix, guess.sign, abs(geometry[2]) > MAX_TURN):
         return None
-    return _measure(image, rgb, model, matrix, geometry, score, guess.sign)
+    detection = _measure(image, rgb, model, matrix, geometry, score, guess.sign)
+    # read by mark_search._claimed: a mark only a retry aligned must show more of the drawing
+    detection.retried = retried
+    return detection
 
 
-def _coarse(model: MarkModel, patch: Any, warp: Any) -> tuple[float, Any] | None:
+def _coarse(model: MarkModel, patch: Any, warp: Any) -> tuple[float, Any, bool] | None:
     """The guess aligned over the whole template frame; where that falls short, over the
     shield alone (what lies around a mark, text or a photo, is not the template's white
     corners), then each single-tone version's drawing over its charges (a field left
-    transparent shows the photo under it). The first to reach ACCEPT_CORRELATION, if any."""
+    transparent shows the photo under it). The first to reach ACCEPT_CORRELATION, if any,
+    and whether it was a retry (masked correlations run higher: fewer pixels, no edge of the
+    background to fit, so text bars fit a shield alone better than the whole frame)."""
     rough = _quick(model, patch, warp)
     if rough is None:
         return None
     tries = [(model.template, None), (model.template, model.silhouette)]
     tries += [(shape, model.charges) for shape in model.shapes]
-    for template, mask in tries:
+    for number, (template, mask) in enumerate(tries):
         found = _ecc(template, patch, rough, mask)
         if found is not None and found[0] >= ACCEPT_CORRELATION:
-            return found
+            return found[0], found[1], number > 0
     return None
 
 

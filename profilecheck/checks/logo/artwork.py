@@ -97,6 +97,7 @@ class Detection:
     likeness: float | None = None  # how closely it is a version's drawing (originality.py)
     matrix: Any = None  # template frame -> picture
     inner: float = 1.0  # inner correlation, signed as the mark is (white on dark: negated)
+    retried: bool = False  # aligned only by a retry (alignment._coarse): claimed only as a copy
 
 
 # ---- artwork ----------------------------------------------------------------------------

@@ -12,8 +12,10 @@ mark was not checked, rather than that there is none.
 
 A mark found is claimed only when it shows the arms' drawing inside the shield, not just their
 silhouette (`_claimed`): a sure inner correlation, or the likeness to a version's own pixels;
-below MIN_CLAIM px only a sure inner correlation. Its likeness (for logo-not-original) is kept
-only where the geometry was read reliably.
+below MIN_CLAIM px only a sure inner correlation. A mark the whole frame did not align, only a
+retry over the shield or the charges, must reach RETRY_LIKENESS (or the sure inner correlation
+with a sure alignment). Its likeness (for logo-not-original) is kept only where the geometry
+was read reliably.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ SURE_INNER = 0.66  # inner correlation of a mark measured reliably
 CLAIM_SCORE = 0.77  # with a sure inner correlation: the arms drawn otherwise (0.79+)
 LIKE_DRAWING = 0.55  # else the likeness must reach this (shields, blobs, text: up to 0.55)
 LIKE_COPY = 0.6  # likeness of a copy (0.66 or more) with a margin for blur
+# A mark aligned only by a retry (alignment._coarse) must be a copy by its likeness: retried
+# true marks 0.655+, retried shields, blobs and text up to 0.51 (development seed, 150 a set)
+RETRY_LIKENESS = 0.6
 STRETCHED = 0.25  # aspect off by more than this: claimed only as a copy
 RELIABLE_SCORE = 0.68  # alignment good enough to call a mark another drawing
 TURN_SLACK = 0.05  # a turn fitting this much worse than the mark as found is not tried
@@ -112,6 +117,9 @@ def _claimed(image: Any, model: MarkModel, detection: Detection) -> bool:
     alignment (another drawing of the same arms: likeness 0.3-0.75, alignment 0.79 or more;
     shields, blobs and text up to 0.74).
     Below MIN_CLAIM px neither can be read: only a sure inner correlation counts there. A mark
+    only a retry aligned (over the shield alone or the charges: text bars fit a shield better
+    than the whole frame) must be a copy by its likeness (RETRY_LIKENESS), not merely like the
+    drawing; below MIN_CLAIM it is not claimed, partly hidden only with a sure inner one. A mark
     stretched more than STRETCHED must be a copy by its likeness: a shape pulled that far fits
     many things. logo-not-original is claimed only where the geometry was read reliably (a
     sure alignment, a sure inner correlation, within RELIABLE_STRETCH of the drawing's
@@ -120,13 +128,17 @@ def _claimed(image: Any, model: MarkModel, detection: Detection) -> bool:
         return True
     height = math.hypot(detection.matrix[0, 1], detection.matrix[1, 1]) * model.template.shape[0]
     inner = detection.inner
+    retried = detection.retried  # set by alignment.align
     if height < MIN_CLAIM:
-        return inner >= SMALL_INNER
+        return inner >= SMALL_INNER and not retried
     if detection.covered:  # a mark partly hidden is not compared with the drawing, so it
+        if retried and inner < SURE_INNER:
+            return False
         return abs(detection.aspect_change - 1) <= STRETCHED  # cannot be a stretched copy
     seen = originality.framed(image, model, detection.matrix)
     likeness = originality.likeness(seen, model, height)[0]
-    if likeness < LIKE_DRAWING and (inner < SURE_INNER or detection.score < CLAIM_SCORE):
+    floor = RETRY_LIKENESS if retried else LIKE_DRAWING
+    if likeness < floor and (inner < SURE_INNER or detection.score < CLAIM_SCORE):
         return False
     if abs(detection.aspect_change - 1) > STRETCHED and likeness < LIKE_COPY:
         return False
