@@ -108,3 +108,26 @@ def test_contrast_of_text_box_text_is_measured_against_its_fill(tmp_path):
     _code, report = run_json("--isolated", "--select", "text-contrast-low", *files.values())
     found = {Path(f["path"]).stem: [x["name"] for x in f["findings"]] for f in report["files"]}
     assert found == {"filled": [], "unfilled": ["text-contrast-low"]}  # white on blue; on white
+
+
+def test_text_box_on_a_gradient_or_picture_is_not_measured_against_the_paper(tmp_path):
+    """What lies behind text on a gradient or picture fill is known only from a render: the
+    contrast is unchecked, saying so, never measured against the paper."""
+    from conftest import run_json
+
+    gradient = (
+        '<a:gradFill><a:gsLst><a:gs pos="0"><a:srgbClr val="FFFFFF"/></a:gs>'
+        '<a:gs pos="100000"><a:srgbClr val="1F3A68"/></a:gs></a:gsLst></a:gradFill>'
+    )
+    assert _box_span(_letter(tmp_path, _text_box(gradient))).shading.rgb is None
+    document = docx.Document()
+    document.add_paragraph("Ale kommun")._p.append(etree.fromstring(_text_box(gradient)))
+    document.save(tmp_path / "gradient.docx")
+    _code, report = run_json(
+        "--isolated", "--lang", "en", "--select", "A", str(tmp_path / "gradient.docx")
+    )
+    findings = report["files"][0]["findings"]
+    contrast = [f for f in findings if "contrast" in f["name"] + str(f.get("measured"))]
+    assert [f["name"] for f in contrast] == ["accessibility-unchecked"]
+    assert contrast[0]["measured"]["reason"] == "contrast-unknown-fill"
+    assert "gradient" in contrast[0]["message"]

@@ -140,7 +140,7 @@ class Colour:
     reports sRGB for a CMYK fill); rules use a wider tolerance then.
     """
 
-    space: str  # "rgb", "cmyk", "gray", "separation", "lab"
+    space: str  # "rgb", "cmyk", "gray", "separation", "lab"; "unknown" (a fill only a render shows)
     components: tuple[float, ...]
     name: str | None = None
     exact: bool = True

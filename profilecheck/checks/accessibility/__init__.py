@@ -38,7 +38,7 @@ Decisions worth knowing:
 - Messages and their pieces of text (`[texts]`: no-tree, not-marked, no-title, not-displayed;
   the {reason} of accessibility-unchecked: tree-broken with {error}, tree-empty,
   tree-truncated with {elements}, contrast-not-rendered and contrast-limit with {pages} and
-  {count}) come from the rule file.
+  {count}, contrast-unknown-fill with {count}) come from the rule file.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ from profilecheck.checks.accessibility.contrast import (
     rendering_note,
     slide_contrasts,
     to_hex,
-    word_contrast,
+    word_contrasts,
 )
 from profilecheck.core.codes import Check
 from profilecheck.core.colour import parse_colour
@@ -279,9 +279,7 @@ class AccessibilityRule(RuleType):
                 for i, page in enumerate(document.pages)
             ]
         if document.format is not Format.PDF:
-            paper = _paper(document)
-            spans = document.spans()
-            return [PageContrasts([m for s in spans if (m := word_contrast(s, paper)) is not None])]
+            return [word_contrasts(document.spans(), _paper(document))]
         return [
             page_contrasts(page, self.params.contrast_dpi, index < self.params.contrast_max_pages)
             for index, page in enumerate(document.pages)

@@ -9,7 +9,7 @@ not count as background.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -91,8 +91,9 @@ class Measured:
 @dataclass(frozen=True, slots=True)
 class Unmeasured:
     """Spans of a page whose background only a render could tell, and no render was had:
-    `why` is "contrast-not-rendered" (the page cannot be drawn) or "contrast-limit" (beyond
-    the pages the rule renders)."""
+    `why` is "contrast-not-rendered" (the page cannot be drawn), "contrast-limit" (beyond
+    the pages the rule renders) or "contrast-unknown-fill" (Word text on a gradient or picture
+    fill)."""
 
     page: int
     spans: int
@@ -186,6 +187,20 @@ def word_contrast(span: TextSpan, paper: RGB = WHITE) -> Measured | None:
     behind = span.highlight or span.shading
     background = behind.rgb if behind is not None and behind.rgb is not None else paper
     return Measured(span, background, contrast_ratio(span.colour.rgb, background))
+
+
+def word_contrasts(spans: Iterable[TextSpan], paper: RGB) -> PageContrasts:
+    """A Word document's text against what stands behind it (`word_contrast`); text on a fill
+    only a render shows (a text box with a gradient or a picture) is unmeasured."""
+    measured, unknown = [], 0
+    for span in spans:
+        behind = span.highlight or span.shading
+        if behind is not None and behind.rgb is None and span.colour is not None:
+            unknown += span.colour.rgb is not None
+        elif (found := word_contrast(span, paper)) is not None:
+            measured.append(found)
+    missed = Unmeasured(1, unknown, "contrast-unknown-fill") if unknown else None
+    return PageContrasts(measured, missed)
 
 
 # a slide's page as LibreOffice renders it, or None and why not ("" when there is no renderer)

@@ -30,6 +30,7 @@ TWIPS_PER_POINT = 20
 PIC, IMAGEDATA = tag("pic", "pic"), tag("v", "imagedata")
 GROUPS = {tag("wpg", "wgp"), tag("wpg", "grpSp"), tag("a", "grpSp")}
 WSP = tag("wps", "wsp")
+UNKNOWN_FILLS = {"gradFill", "blipFill", "pattFill"}
 # VML shapes that draw (pictures and text boxes are read as such; a horizontal rule is not art)
 VML_SHAPES = {
     tag("v", k) for k in ("shape", "rect", "roundrect", "oval", "polyline", "arc", "curve")
@@ -155,11 +156,14 @@ class Walker(TextWalker):
                 self.shapes(child, ctx, place)
 
     def fill(self, shape: etree._Element) -> Colour | None:
-        """A shape's solid fill (its own, else its style's), as the theme resolves it."""
+        """A shape's solid fill (its own, else its style's), as the theme resolves it; a
+        colour of space "unknown" for a gradient, picture or pattern fill."""
         solid = shape.find("wps:spPr/a:solidFill", NS)
         if solid is None and shape.find("wps:spPr/*", NS) is not None:
             own = {etree.QName(e).localname for e in shape.find("wps:spPr", NS)}
-            if own & {"noFill", "gradFill", "blipFill", "pattFill", "grpFill"}:
+            if own & UNKNOWN_FILLS:  # a gradient, a picture, a pattern: only a render tells
+                return Colour("unknown", (), name=sorted(own & UNKNOWN_FILLS)[0])
+            if own & {"noFill", "grpFill"}:
                 return None
         if solid is None:
             ref = shape.find("wps:style/a:fillRef", NS)
