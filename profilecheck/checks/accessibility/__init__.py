@@ -31,8 +31,9 @@ Decisions worth knowing:
   structure tree that cannot be read, is empty, or is larger than the walk's node limit (alt
   text of its figures, or of the rest of them, not checked), and text over pictures whose page
   could not be rendered or lies beyond `contrast-max-pages` (contrast not measured).
-- Word text is measured against its highlight or shading, else the document's page colour
-  (Design > Page Color), else white. Slide text against what the reader found behind it; over
+- Word text is measured against its highlight or shading, else its text box's solid fill, else
+  the document's page colour (Design > Page Color), else white; in a text box with a gradient,
+  picture or pattern fill it is unchecked (contrast-unknown-fill). Slide text against what the reader found behind it; over
   a picture or a gradient, against the slide as LibreOffice renders it (where installed; the
   finding says so, as its layout can differ slightly from PowerPoint's), else unchecked.
 - Messages and their pieces of text (`[texts]`: no-tree, not-marked, no-title, not-displayed;
