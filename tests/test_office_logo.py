@@ -77,8 +77,13 @@ def test_an_emf_vapen_is_found_on_the_rendered_word_page(tmp_path):
 
 def test_an_emf_vapen_without_libreoffice_is_unchecked(tmp_path):
     (tmp_path / "empty").mkdir()
-    findings = _logo_findings(_emf_letter(tmp_path), env={"PATH": str(tmp_path / "empty")})
+    letter, empty = _emf_letter(tmp_path), {"PATH": str(tmp_path / "empty")}
+    findings = _logo_findings(letter, env=empty)
     assert [f["name"] for f in findings] == ["logo-unchecked"]
+    code, _report = run_json(
+        "--isolated", "--select", "L", "--fail-on", "warning", str(letter), env=empty
+    )
+    assert code == 1  # not "no logo found", and not a pass at the warning level
 
 
 def test_shapes_drawn_in_word_without_libreoffice_leave_the_logo_unchecked(tmp_path):
@@ -134,6 +139,13 @@ def test_without_libreoffice_a_word_logo_clear_space_is_unchecked(tmp_path):
     unchecked = [f for f in report["files"][0]["findings"] if f["name"] == "logo-unchecked"]
     assert [f["measured"]["reason"] for f in unchecked] == ["clear-space-not-laid-out"]
     assert "no LibreOffice" in unchecked[0]["message"]
+    # a warning (DESIGN: an unchecked check fails in the score, and the run at --fail-on warning)
+    assert _code == 0 and report["summary"]["findings"]["warning"] == 1
+    code, _report = run_json(
+        "--isolated", "--select", "L", "--fail-on", "warning", str(LETTER),
+        env={"PATH": str(tmp_path / "empty")},
+    )  # fmt: skip
+    assert code == 1
 
 
 @needs_soffice

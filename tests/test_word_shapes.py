@@ -131,3 +131,7 @@ def test_text_box_on_a_gradient_or_picture_is_not_measured_against_the_paper(tmp
     assert [f["name"] for f in contrast] == ["accessibility-unchecked"]
     assert contrast[0]["measured"]["reason"] == "contrast-unknown-fill"
     assert "gradient" in contrast[0]["message"]
+    only = ("--isolated", "--select", "text-contrast-low,accessibility-unchecked")
+    assert run_json(*only, str(tmp_path / "gradient.docx"))[0] == 0  # a warning by default
+    code, _report = run_json(*only, "--fail-on", "warning", str(tmp_path / "gradient.docx"))
+    assert code == 1  # not measured is never a pass at the warning level
