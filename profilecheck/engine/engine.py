@@ -25,7 +25,7 @@ from profilecheck.core.model import Document, Format, Severity, Status
 from profilecheck.core.results import FileResult, Finding, Location, RunResult
 from profilecheck.core.timing import timed
 from profilecheck.engine import registry
-from profilecheck.engine.ruletype import Report, RuleType, rule_severity
+from profilecheck.engine.ruletype import Report, RuleType, pick_language, rule_severity
 from profilecheck.profile.config import Settings
 from profilecheck.profile.loading import Problem, Profile
 from profilecheck.profile.params import parse_params
@@ -229,7 +229,7 @@ class Engine:
             # what the reader left unread (a limit, damage), also while the rules ran
             findings += [_finding(path, *unread) for unread in _by_pages(document.unread)]
             if document.source:  # read through a conversion: every finding says so
-                note = document.source.get(self.lang) or next(iter(document.source.values()))
+                note = pick_language(document.source, self.lang)
                 findings = [replace(f, message=f"{f.message} ({note})") for f in findings]
             return FileResult(
                 path=path,

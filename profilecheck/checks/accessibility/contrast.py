@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from profilecheck.analyses.boxes import BoxIndex
 from profilecheck.core.model import Box, Document, Page, Paint, TextSpan
+from profilecheck.engine.ruletype import pick_language
 
 if TYPE_CHECKING:
     import numpy as np
@@ -270,4 +271,4 @@ def rendering_note(document: Document, lang: str) -> str:
     """What a finding measured on the rendering adds to its message (`Rendering.note`)."""
     rendering = document.rendered_pages()
     note = rendering.note if rendering is not None else {}
-    return note.get(lang) or next(iter(note.values()), "")
+    return pick_language(note, lang) or ""

@@ -50,7 +50,7 @@ from profilecheck.checks.logo.params import LogoParams
 from profilecheck.checks.logo.uses import Search, Use, find_uses
 from profilecheck.core.codes import Check
 from profilecheck.core.model import MM_PER_PT, Document, Format
-from profilecheck.engine.ruletype import Report, RuleType
+from profilecheck.engine.ruletype import Report, RuleType, pick_language
 from profilecheck.profile.params import ParamProblem
 from profilecheck.profile.rule import Rule
 
@@ -152,7 +152,7 @@ class LogoRule(RuleType):
             else:
                 _judge(use, self.params, document, report, laid_out, search.layout_problem)
         if laid_out is not None:
-            note = search.note.get(report.lang) or next(iter(search.note.values()), "")
+            note = pick_language(search.note, report.lang)
             suffix = f" ({note})" if note else ""
             report.findings += [
                 replace(f, message=f"{f.message}{suffix}") for f in laid_out.findings
