@@ -1,6 +1,6 @@
 """`profilecheck check` as a user runs it, against a bare PyMuPDF walk of the same files.
 
-    python benchmarks/bench_check.py [--folder FOLDER | --generated [--count 200]]
+    python benchmarks/bench_check.py [--folder FOLDER | --generated [--count 200] [--keep DIR]]
                                      [--limit N] [--repeat N] [check options, e.g. --select F]
 
 profilecheck runs end to end: `python -m profilecheck check --isolated --format json --output
@@ -9,7 +9,8 @@ under the command's default limits, the report written. The baseline, in the sam
 same files: the bare walk (open; fonts, images and text spans of every page), in one process.
 Printed: both throughputs, the ratio (profilecheck's throughput / the walk's; target >= 0.5x)
 and `--statistics`' table of where profilecheck's time went. `--generated` makes a set of
-realistic municipal documents (benchmarks/municipal_set.py) in a temporary folder instead of
+realistic municipal documents (benchmarks/municipal_set.py) in a temporary folder (`--keep
+FOLDER`: in FOLDER, kept, e.g. to compare findings before and after a change) instead of
 reading ../shared/corpus/pdf. Nothing here is a pass/fail test.
 """
 
@@ -78,15 +79,21 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200, help="documents in --generated")
     parser.add_argument("--limit", type=int, default=0, help="only the first N files")
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs")
+    parser.add_argument(
+        "--keep", type=Path, help="with --generated: make the set in this folder and keep it"
+    )
     args, extra = parser.parse_known_args()
     if args.generated:
         from municipal_set import make
 
         with tempfile.TemporaryDirectory() as temp:
             started = time.perf_counter()
-            files = make(Path(temp) / "municipal", args.count)[: args.limit or None]
+            folder = args.keep or Path(temp) / "municipal"
+            files = make(folder, args.count)[: args.limit or None]
             made = time.perf_counter() - started
             label = f"generated municipal set ({args.count} made in {made:.0f} s)"
+            if args.keep:
+                label += f", kept in {folder}"
             run(files, label, args.repeat, extra)
         return
     files = sorted(p for p in args.folder.rglob("*") if p.is_file())[: args.limit or None]

@@ -109,6 +109,12 @@ def bench_warm(files: int, extra: list[str]) -> None:
               f"{start * 1000:.0f} ms = {start / bare:.1f}x the walk; a scan of an empty folder "
               f"(imports, the profile, the cache key) {fixed * 1000:.0f} ms = {fixed / bare:.1f}x, "
               f"so the files' own part is {(warm - fixed) / bare:.1f}x the walk")  # fmt: skip
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            from bench_startup import bytecode_state
+
+            stale, total = bytecode_state()
+            print(f"    (PYTHONDONTWRITEBYTECODE is set: {stale} of the package's {total} modules "
+                  "have no up-to-date .pyc and are compiled on every import)")  # fmt: skip
         shutil.rmtree(root)
 
 

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,31 @@ CHROMIUM_ARGS = [  # Debian's Chromium, headless, talking to nothing but the tes
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+TEST_CACHE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """What the tests' commands keep between runs (the scan cache, the artwork model) goes to a
+    folder of this test run, never the user's cache folder."""
+    config.stash[TEST_CACHE] = tempfile.mkdtemp(prefix="profilecheck-tests-cache-")
+    os.environ["XDG_CACHE_HOME"] = config.stash[TEST_CACHE]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if TEST_CACHE in config.stash:
+        shutil.rmtree(config.stash[TEST_CACHE], ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_between_tests():
+    """A command run in this process sets the cache folder (core.cachedir); the next test starts
+    without one, as a library user does."""
+    yield
+    from profilecheck.core import cachedir
+
+    cachedir.use(None)
 
 
 def load_script(name: str) -> Any:

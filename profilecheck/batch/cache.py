@@ -79,12 +79,6 @@ FILE_COLUMNS = (
 )
 
 
-def default_cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("profilecheck", appauthor=False))
-
-
 class FileRow(NamedTuple):  # a tuple, not a dataclass: one per file on a warm re-scan
     size: int
     mtime_ns: int

@@ -11,20 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 import threading
 from collections.abc import Callable
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from profilecheck import __version__
-from profilecheck.analyses import ocr
 from profilecheck.core import codes
 from profilecheck.core.limits import DEFAULT_LIMITS
 from profilecheck.core.model import Severity
-from profilecheck.engine import registry
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # Libraries whose results findings depend on, each by the names its distribution goes by.
@@ -53,6 +49,8 @@ def library_versions() -> dict[str, str]:
 
 
 def _version(dists: tuple[str, ...]) -> str:
+    from importlib import metadata
+
     for dist in dists:
         try:
             return f"{dist}=={metadata.version(dist)}"
@@ -65,6 +63,10 @@ def _version(dists: tuple[str, ...]) -> str:
 def ocr_engine() -> dict[str, object]:
     """Tesseract's presence, version and languages (a result made without it is not reused).
     Its two questions to Tesseract run at once: `--version` beside `--list-langs`."""
+    import subprocess
+
+    from profilecheck.analyses import ocr
+
     binary = ocr.tesseract_path()
     if binary is None:
         return {"tesseract": "absent"}
@@ -86,30 +88,93 @@ def ocr_engine() -> dict[str, object]:
     return {"tesseract": version, "languages": languages}
 
 
-_WARMING: list[Beside] = []  # the thread of `warm_up`, once started
+def probes(folder: Path | None = None) -> dict[str, Any]:
+    """The libraries', plug-ins' and OCR engine's parts of the key. With a `folder` (the scan
+    cache's), kept there with the stamps of what they were read from, and read back while
+    those are unchanged (batch/stamps.py): a warm re-scan neither starts Tesseract nor reads
+    every package's metadata."""
+    from profilecheck.batch import stamps
+
+    def ask() -> dict[str, Any]:
+        from profilecheck.engine import registry
+
+        return {
+            "libraries": library_versions(),
+            "plugins": registry.versions(),
+            "ocr": ocr_engine(),
+        }
+
+    if folder is None:
+        return ask()
+    answers = stamps.remembered(folder, lambda: {**ask(), "tessdata": _tessdata()})
+    return answers if _well_formed(answers) else ask()
 
 
-def warm_up() -> None:
-    """Start the slow probes (Tesseract, the code's digest) in a thread now, e.g. before the
-    profile is loaded; `producer` waits for them. At most once a process."""
+def _well_formed(answers: dict[str, Any]) -> bool:
+    """Kept answers of the shapes the key is made of (a memo is checked, never trusted)."""
+    libraries, plugins, engine = (answers.get(k) for k in ("libraries", "plugins", "ocr"))
+    return (
+        isinstance(libraries, dict)
+        and all(isinstance(v, str) for v in libraries.values())
+        and isinstance(plugins, list)
+        and all(isinstance(v, str) for v in plugins)
+        and isinstance(engine, dict)
+    )
+
+
+def _tessdata() -> str | None:
+    """The folder Tesseract reads its languages from, as `--list-langs` names it."""
+    import subprocess
+
+    from profilecheck.analyses import ocr
+    from profilecheck.batch.stamps import tessdata_folder
+
+    binary = ocr.tesseract_path()
+    if binary is None:
+        return None
+    try:
+        done = subprocess.run(
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=20, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return tessdata_folder(done.stdout)
+
+
+_WARMING: list[Beside] = []  # the thread of `warm_up`, until its answers are used
+
+
+def warm_up(folder: Path | None = None) -> None:
+    """Start the slow probes (the code's digest, Tesseract, the packages' metadata, or their
+    kept answers in `folder`) in a thread now, e.g. before the profile is loaded; the next
+    `config_key` waits for them and uses them, once (`cool_down` drops them unused)."""
     if not _WARMING:
-        _WARMING.append(Beside(_probes))
+        _WARMING.append(Beside(_probes, folder))
 
 
-def _probes() -> None:
+def cool_down() -> None:
+    """Drop the answers of a `warm_up` that no key used (the command ended early)."""
+    while _WARMING:
+        _WARMING.pop().thread.join()
+
+
+def _probes(folder: Path | None) -> dict[str, Any]:
     code_digest()
-    ocr_engine()
+    return probes(folder)
 
 
-def producer() -> dict[str, object]:
+def _answers() -> dict[str, Any]:
+    return _WARMING.pop().result() if _WARMING else probes()
+
+
+def producer(answers: dict[str, Any] | None = None) -> dict[str, object]:
     from profilecheck.readers.convert.soffice import identity  # LibreOffice: .doc, .odt, ...
 
-    if _WARMING:
-        _WARMING[0].result()
+    answers = answers if answers is not None else _answers()
     return {
         "code": code_digest(),
-        "libraries": library_versions(),
-        "ocr": ocr_engine(),
+        "libraries": answers["libraries"],
+        "ocr": answers["ocr"],
         "converter": identity(),
     }
 
@@ -190,11 +255,12 @@ def _checks_row(engine: Any, key: str) -> tuple[str, dict[str, Any]]:
 def config_key(engine: Any) -> str:
     """Everything besides the file's bytes that changes its result."""
     settings = engine.settings
+    answers = _answers()
     parts = {
         "tool": __version__,
-        "producer": producer(),
+        "producer": producer(answers),
         "profile": engine.profile.digest(),
-        "plugins": registry.versions(),
+        "plugins": answers["plugins"],
         "select": settings.select,
         "extend_select": settings.extend_select,
         "ignore": settings.ignore,
@@ -203,6 +269,16 @@ def config_key(engine: Any) -> str:
         "limits": repr(DEFAULT_LIMITS),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def __getattr__(name: str) -> Any:
+    """`metadata`: importlib.metadata, imported when first asked for (a warm re-scan whose
+    probes' answers are kept never needs it)."""
+    if name == "metadata":
+        from importlib import metadata
+
+        return metadata
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Beside:

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from profilecheck.core import cachedir
 from profilecheck.core.errors import UsageError
 from profilecheck.core.printable import printable
 from profilecheck.reporters import FORMATS
@@ -54,6 +55,20 @@ OUTPUT_OPTIONS = (
     click.option("-v", "--verbose", is_flag=True, help="Also show info findings and notes."),
     click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto"),
 )
+CACHE_OPTIONS = (
+    click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                 help="Where the cache lives [the user cache folder]."),
+    click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+)  # fmt: skip
+
+
+def cache_folder(o: dict[str, Any]) -> Path | None:
+    """The cache folder these options ask for; None with --no-cache (or no such options)."""
+    from profilecheck.core.cachedir import default_cache_dir
+
+    if o.get("no_cache", True):
+        return None
+    return o["cache_dir"] or default_cache_dir()
 
 
 def limit_options(timeout: float, max_memory_mb: int) -> tuple[Callable, ...]:
@@ -139,6 +154,7 @@ def load_engine(o: dict[str, Any], lazy: bool = False) -> Any:
     from profilecheck.profile.loading import load_profile
 
     parse_reports(o["reports"])  # a bad --report fails before any file is checked
+    cachedir.use(cache_folder(o))  # the artwork model is kept there between runs
     if o["statistics"]:
         from profilecheck.core import timing
 
@@ -156,7 +172,6 @@ def load_engine(o: dict[str, Any], lazy: bool = False) -> Any:
 
 def _with_overrides(settings: Any, o: dict[str, Any]) -> Any:
     from profilecheck.core import codes
-    from profilecheck.engine import registry
 
     changes: dict[str, Any] = {}
     for key in ("select", "extend_select", "ignore", "exclude"):
@@ -174,6 +189,8 @@ def _with_overrides(settings: Any, o: dict[str, Any]) -> Any:
     changes["severity"] = severities
     selectors = [*changes.get("select", []), *changes.get("ignore", []), *severities]
     if selectors:  # otherwise the catalogue is filled when the rules are, or from the cache
+        from profilecheck.engine import registry
+
         registry.load_builtins()
     unknown = [s for s in selectors if not codes.is_known_selector(s)]
     if unknown:
@@ -223,7 +240,7 @@ def write_reports(
     (`reporters.chunks`); `decorate` rewrites a whole text (formats other than JSON), and
     `json_extra` adds top-level keys to the JSON report. With `--statistics`, the time each
     rule and shared analysis took follows on stderr."""
-    from profilecheck.reporters import Options, chunks
+    from profilecheck.reporters import Options, byte_chunks, chunks
 
     output: Path | None = o["output"]
     options = Options(
@@ -234,11 +251,10 @@ def write_reports(
         json_extra=json_extra,
     )
 
-    def rendered(format_name: str, chosen: Options) -> Iterable[str]:
-        pieces = chunks(format_name, run, chosen)
+    def rendered(format_name: str, chosen: Options) -> Iterable[bytes]:
         if decorate is None or format_name == "json":
-            return pieces
-        return [decorate(format_name, "".join(pieces))]
+            return byte_chunks(format_name, run, chosen)
+        return [_encoded(decorate(format_name, "".join(chunks(format_name, run, chosen))))]
 
     plain = replace(options, color=False, quiet=False, statistics=False)
     written = [_report(name, path, rendered, plain) for name, path in parse_reports(o["reports"])]
@@ -258,7 +274,7 @@ def _report(name: str, path: Path | None, rendered: Callable, options: Any) -> b
     """Make one report and stream it to `path` (None: standard output); False if it failed."""
     try:
         pieces = iter(rendered(name, options))
-        first = _encoded(next(pieces, ""))  # a report that cannot even start writes nothing
+        first = next(pieces, b"")  # a report that cannot even start writes nothing
         if path is None:
             sys.stdout.flush()
             _write_all(sys.stdout.buffer, first, pieces)
@@ -276,11 +292,10 @@ def _report(name: str, path: Path | None, rendered: Callable, options: Any) -> b
     return False
 
 
-def _write_all(handle: Any, first: bytes, pieces: Iterator[str]) -> None:
+def _write_all(handle: Any, first: bytes, pieces: Iterator[bytes]) -> None:
     """Write in blocks of about a megabyte: few system calls, little held in memory."""
     block, size = [first], len(first)
-    for piece in pieces:
-        data = _encoded(piece)
+    for data in pieces:
         block.append(data)
         size += len(data)
         if size >= WRITE_BLOCK:

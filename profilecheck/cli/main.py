@@ -10,6 +10,7 @@ import click
 
 from profilecheck import __version__
 from profilecheck.cli.common import (
+    CACHE_OPTIONS,
     OUTPUT_OPTIONS,
     SELECTION_OPTIONS,
     limit_options,
@@ -59,7 +60,10 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @with_options(
-    *SELECTION_OPTIONS, *limit_options(CHECK_TIMEOUT, CHECK_MAX_MEMORY_MB), *OUTPUT_OPTIONS
+    *SELECTION_OPTIONS,
+    *limit_options(CHECK_TIMEOUT, CHECK_MAX_MEMORY_MB),
+    *OUTPUT_OPTIONS,
+    *CACHE_OPTIONS,
 )
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check files and folders against the profile, each file within a time and memory limit."""

@@ -11,8 +11,10 @@ from typing import Any
 import click
 
 from profilecheck.cli.common import (
+    CACHE_OPTIONS,
     OUTPUT_OPTIONS,
     SELECTION_OPTIONS,
+    cache_folder,
     limit_options,
     load_engine,
     process_limits,
@@ -40,9 +42,7 @@ SCAN_OPTIONS = (
     *limit_options(DEFAULT_TIMEOUT, DEFAULT_MAX_MEMORY_MB),
     click.option("--executor", type=click.Choice(("local", "dask")), default="local"),
     click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786."),
-    click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-                 help="Where the cache lives [the user cache folder]."),
-    click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+    *CACHE_OPTIONS,
     click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
                  help="Fail only on findings not in this baseline file."),
     click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
@@ -58,7 +58,16 @@ SCAN_OPTIONS = (
 @with_options(*SELECTION_OPTIONS, *SCAN_OPTIONS, *OUTPUT_OPTIONS)
 def scan(roots: tuple[str, ...], **options: Any) -> None:
     """Scan folders (shared drives) in parallel, reusing cached results for unchanged files."""
-    run_command(lambda: _collector_off(_scan, roots, options))
+    run_command(lambda: _collector_off(_cooled, roots, options))
+
+
+def _cooled(roots: tuple[str, ...], o: dict[str, Any]) -> int:
+    from profilecheck.batch import provenance
+
+    try:
+        return _scan(roots, o)
+    finally:
+        provenance.cool_down()  # what the probes found serves this scan only
 
 
 def _collector_off(body: Any, *args: Any) -> int:
@@ -80,13 +89,16 @@ def _collector_off(body: Any, *args: Any) -> int:
 def _scan(roots: tuple[str, ...], o: dict[str, Any]) -> int:
     from profilecheck.batch import provenance
 
-    provenance.warm_up()  # the cache key's probes, while the profile loads and the walk runs
+    # the cache key's probes (or their answers kept in the cache folder), while the profile
+    # loads and the walk runs
+    provenance.warm_up(cache_folder(o))
     from profilecheck.batch.scan import scan
-    from profilecheck.suppress import baseline
     from profilecheck.suppress.waivers import apply_waiver_file
 
     _check_roots(roots, o)
     engine = load_engine(o, lazy=True)
+    if o["baseline"] or o["write_baseline"]:
+        from profilecheck.suppress import baseline
     known = baseline.load_baseline(o["baseline"]) if o["baseline"] else None
     progress = Progress(_show_progress(o))
     scan_options = _scan_options(o, engine.settings.exclude)
@@ -137,7 +149,6 @@ def _check_roots(roots: tuple[str, ...], o: dict[str, Any]) -> None:
 
 
 def _scan_options(o: dict[str, Any], exclude: list[str]) -> Any:
-    from profilecheck.batch.cache import default_cache_dir
     from profilecheck.batch.scan import ScanOptions
     from profilecheck.batch.walk import WalkOptions
 
@@ -149,14 +160,13 @@ def _scan_options(o: dict[str, Any], exclude: list[str]) -> Any:
         follow_links=o["follow_links"],
     )
     limits = process_limits(o)
-    cache_dir = None if o["no_cache"] else (o["cache_dir"] or default_cache_dir())
     return ScanOptions(
         walk=walk,
         jobs=o["jobs"] or os.cpu_count() or 1,
         limits=limits,
         executor=o["executor"],
         scheduler=o["scheduler"],
-        cache_dir=cache_dir,
+        cache_dir=cache_folder(o),
     )
 
 

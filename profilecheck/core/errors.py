@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from profilecheck.core.model import Status
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a type only: `check`'s first import stays light
+    from profilecheck.core.model import Status
 
 
 class ReadError(Exception):

@@ -222,8 +222,21 @@ class RunResult:
 
     @property
     def failed(self) -> bool:
-        """A finding at or above the fail level, or a file that could not be (fully) checked."""
-        return self._failed(self._tallies())
+        """A finding at or above the fail level, or a file that could not be (fully) checked.
+        As `_failed(_tallies())` has it, each findings list tallied once, but ending at the
+        first file that fails (the exit code of a run with errors costs a file or two)."""
+        seen: dict[tuple[int, bool], list] = {}  # the lists held while their ids are keys
+        for result in self.files:
+            judged = result.judged
+            key = (id(judged), result.status in NOT_CHECKED)
+            if key in seen:
+                continue
+            seen[key] = judged
+            tally = _Tally.of(judged)
+            stopped = key[1] or tally.why > 0
+            if self._failed({key: (tally, 1, int(stopped))}):
+                return True
+        return False
 
     @property
     def not_checked(self) -> int:
@@ -231,9 +244,10 @@ class RunResult:
         return sum(count for _, _, count in self._tallies().values())
 
     def summary(self) -> dict[str, Any]:
-        statuses: dict[str, int] = {}
+        counted: dict[Status, int] = {}  # by member: reading `.value` per file is slow
         for result in self.files:
-            statuses[result.status.value] = statuses.get(result.status.value, 0) + 1
+            counted[result.status] = counted.get(result.status, 0) + 1
+        statuses = {Status(status).value: count for status, count in counted.items()}
         tallies = self._tallies()
         severities = {s.value: 0 for s in Severity}
         rules: dict[str, int] = {}

@@ -15,22 +15,23 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from profilecheck.core import codes
 from profilecheck.core.errors import ReadError, is_out_of_memory
-from profilecheck.core.facts import Rendering
 from profilecheck.core.files import NotRegularFile
 from profilecheck.core.limits import DEFAULT_LIMITS, Limits, memory_message
 from profilecheck.core.model import Document, Format, Severity, Status
 from profilecheck.core.results import FileResult, Finding, Location, RunResult
 from profilecheck.core.timing import timed
-from profilecheck.engine import registry
-from profilecheck.engine.ruletype import Report, RuleType, pick_language, rule_severity
-from profilecheck.profile.config import Settings
-from profilecheck.profile.loading import Problem, Profile
-from profilecheck.profile.params import parse_params
-from profilecheck.profile.rule import Rule
-from profilecheck.readers import read_document, sniff
+
+if TYPE_CHECKING:  # the rules' and readers' modules are imported when a file is checked: a
+    # scan whose files are all in the cache never needs them (nor `check --version`)
+    from profilecheck.core.facts import Rendering
+    from profilecheck.engine.ruletype import RuleType
+    from profilecheck.profile.config import Settings
+    from profilecheck.profile.loading import Problem, Profile
+    from profilecheck.profile.rule import Rule
 
 BUILTIN_RULE = "profilecheck"
 PAGE_PREFIX = re.compile(r"page (\d+): (.*)", re.DOTALL)
@@ -56,6 +57,10 @@ class ActiveRule:
 
 def compile_rules(profile: Profile) -> tuple[list[ActiveRule], list[Problem]]:
     """Instantiate every enabled rule; problems name the file and key of each mistake."""
+    from profilecheck.engine import registry
+    from profilecheck.profile.loading import Problem
+    from profilecheck.profile.params import parse_params
+
     registry.load_builtins()  # the catalogue knows every built-in check, used or not
     active: list[ActiveRule] = []
     problems = list(profile.problems)
@@ -86,6 +91,8 @@ def compile_rules(profile: Profile) -> tuple[list[ActiveRule], list[Problem]]:
 def unknown_rule_type(name: str) -> str:
     """The problem with a rule type nothing provides, with the nearest installed one."""
     import difflib  # only on this error path: it costs the pre-commit path's start
+
+    from profilecheck.engine import registry
 
     known = sorted(registry.available())
     close = difflib.get_close_matches(name, known, n=1)
@@ -185,6 +192,9 @@ class Engine:
         return result
 
     def _check(self, path: str, explicit: bool) -> FileResult:
+        from profilecheck.engine.ruletype import pick_language
+        from profilecheck.readers import read_document, sniff
+
         try:
             sniffed = sniff(path)
         except NotRegularFile as error:  # a FIFO or a device: never opened, never read
@@ -249,6 +259,8 @@ class Engine:
         return file_problem(path, "unknown", status, "unsupported-format", error.message)
 
     def _run_rules(self, document: Document) -> list[Finding]:
+        from profilecheck.engine.ruletype import Report
+
         findings: list[Finding] = []
         ignores = self.settings.ignored_for(document.path)
         for active in self.rules:
@@ -298,6 +310,8 @@ class Engine:
 
     def applicable_checks(self) -> dict[str, Severity]:
         """Finding name -> severity of every check that runs: the compliance score's denominator."""
+        from profilecheck.engine.ruletype import rule_severity
+
         checks: dict[str, Severity] = {}
         for active in self.rules:
             for name in active.emits:

@@ -15,10 +15,13 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from profilecheck import __version__
 from profilecheck.core import codes
-from profilecheck.engine.ruletype import RuleType
+
+if TYPE_CHECKING:  # imported with the first rule type: the scan cache's key needs none
+    from profilecheck.engine.ruletype import RuleType
 
 GROUP = "profilecheck.rules"
 
@@ -63,6 +66,8 @@ class EntryPoint:
 
 
 def _defined_in(module: object, name: str) -> object:
+    from profilecheck.engine.ruletype import RuleType
+
     for value in vars(module).values():
         if isinstance(value, type) and issubclass(value, RuleType) and value.name == name:
             return value
@@ -115,6 +120,8 @@ def load(name: str) -> type[RuleType] | None:
         raise PluginError(f"{where}: {error}") from error
     except Exception as error:  # any import-time failure of third-party code
         raise PluginError(f"{where} failed to load: {type(error).__name__}: {error}") from error
+    from profilecheck.engine.ruletype import RuleType
+
     if not (isinstance(rule_type, type) and issubclass(rule_type, RuleType)):
         raise PluginError(f"{where} is not a RuleType subclass")
     return rule_type

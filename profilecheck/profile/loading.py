@@ -11,7 +11,6 @@ the profile's `disable` list switches an inherited rule off.
 
 from __future__ import annotations
 
-import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +65,8 @@ class Profile:
 
     def digest(self) -> str:
         """Changes whenever any file of the profile or of a profile it extends changes."""
+        import hashlib  # the scan cache's key only: `check` never loads OpenSSL's hashes
+
         sha = hashlib.sha256()
         for folder in self.folders:
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):

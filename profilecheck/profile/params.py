@@ -8,7 +8,6 @@ name the file and key of each mistake.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import types
 import typing
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
@@ -107,6 +106,8 @@ def _dataclass(cls: type, value: Any, key: str, problems: list[ParamProblem]) ->
 
 
 def unknown_key(name: str, known: typing.Iterable[str]) -> str:
+    import difflib  # only for a mistake in a profile
+
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown key{hint}"

@@ -14,7 +14,6 @@ vendor key. Problems raise TokenError with the token path.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,8 @@ class Tokens:
 
 
 def load_tokens(path: Path) -> Tokens:
+    import json  # only for a profile with a tokens file
+
     try:
         if path.stat().st_size > MAX_TOKEN_FILE:
             raise TokenError(f"{path.name}: larger than {MAX_TOKEN_FILE // 1024} KiB")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from profilecheck.core.results import RunResult
+if TYPE_CHECKING:  # the CLI reads FORMATS when it starts; the results come later
+    from profilecheck.core.results import RunResult
 
 FORMATS = {
     "text": "profilecheck.reporters.text",
@@ -41,6 +42,18 @@ def chunks(format_name: str, run: RunResult, options: Options) -> Iterable[str]:
     if hasattr(module, "chunks"):
         return module.chunks(run, options)
     return [module.render(run, options)]
+
+
+def byte_chunks(format_name: str, run: RunResult, options: Options) -> Iterable[bytes]:
+    """`chunks` as the UTF-8 bytes of a file (anything not UTF-8 as a \\udcXX escape, never an
+    error), from a reporter's `byte_chunks` where it has one (JSON: text shared by many files
+    is encoded once)."""
+    module = importlib.import_module(FORMATS[format_name])
+    if hasattr(module, "byte_chunks"):
+        return module.byte_chunks(run, options)
+    return (
+        piece.encode("utf-8", "backslashreplace") for piece in chunks(format_name, run, options)
+    )
 
 
 def display_path(path: str, cwd: str) -> str:

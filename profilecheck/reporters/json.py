@@ -10,7 +10,7 @@ print on a terminal.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from profilecheck.core.printable import UNSAFE_IN_JSON, has_undecodable, name_bytes, safe_json
@@ -29,6 +29,25 @@ def chunks(run: RunResult, options: Options) -> Iterator[str]:
     """The report in pieces, written as they come: one line per top-level key and one per
     file, each made by the C encoder (`indent` would run Python's pure-Python encoder); the
     files' lines go out some hundreds at a time."""
+    return _chunks(run, options, _as_text)
+
+
+def byte_chunks(run: RunResult, options: Options) -> Iterator[bytes]:
+    """`chunks` as the UTF-8 bytes written to a file: the text shared by files of identical
+    content (`FileResult.shared_form`) is encoded once, not once per file."""
+    return _chunks(run, options, _as_bytes)
+
+
+def _as_text(text: str) -> str:
+    return text
+
+
+def _as_bytes(text: str) -> bytes:
+    # as cli.common writes any report; JSON text holds no lone surrogates (`safe_json`)
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _chunks(run: RunResult, options: Options, encoded: Callable[[str], Any]) -> Iterator[Any]:
     head = {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "profilecheck", "version": run.tool_version},
@@ -40,16 +59,19 @@ def chunks(run: RunResult, options: Options) -> Iterator[str]:
         "language": run.lang,
         "fail_on": run.fail_on.value,
     }
-    yield "{\n" + "".join(f"  {_key(k)}: {_compact(v)},\n" for k, v in head.items())
-    yield '  "files": ['
-    shared: dict[int, tuple[dict, list[str] | None]] = {}
+    yield encoded("{\n" + "".join(f"  {_key(k)}: {_compact(v)},\n" for k, v in head.items()))
+    yield encoded('  "files": [')
+    shared: dict[int, tuple[dict, list | None]] = {}
     files = run.files
+    first, between = encoded("\n    "), encoded(",\n    ")
     for start in range(0, len(files), FILES_PER_CHUNK):
-        lines = [_entry(result, shared) for result in files[start : start + FILES_PER_CHUNK]]
-        yield ("\n    " if start == 0 else ",\n    ") + ",\n    ".join(lines)
-    yield "\n  ]" if files else "]"
+        lines = [
+            _entry(result, shared, encoded) for result in files[start : start + FILES_PER_CHUNK]
+        ]
+        yield (first if start == 0 else between) + between.join(lines)
+    yield encoded("\n  ]" if files else "]")
     tail = {"summary": run.summary(), **dict(options.json_extra)}
-    yield "".join(f",\n  {_key(k)}: {_compact(v)}" for k, v in tail.items()) + "\n}\n"
+    yield encoded("".join(f",\n  {_key(k)}: {_compact(v)}" for k, v in tail.items()) + "\n}\n")
 
 
 def file_entry(result: FileResult) -> dict[str, Any]:
@@ -62,29 +84,36 @@ def file_entry(result: FileResult) -> dict[str, Any]:
 BLANK_PATH = '"path": ""'
 
 
-def _entry(result: FileResult, shared: dict[int, tuple[dict, list[str] | None]]) -> str:
-    """`file_entry(result)` as one line. Results sharing one path-neutral form (files of
-    identical content, from the scan cache: `FileResult.shared_form`) share its text, encoded
-    once; each fills in its own path."""
+def _entry(
+    result: FileResult,
+    shared: dict[int, tuple[dict, list | None]],
+    encoded: Callable[[str], Any] = _as_text,
+) -> Any:
+    """`file_entry(result)` as one line (`encoded`: as text or as bytes). Results sharing one
+    path-neutral form (files of identical content, from the scan cache:
+    `FileResult.shared_form`) share its text, encoded once; each fills in its own path."""
     form = result.shared_form()
     if form is None:
-        return _compact(file_entry(result))
+        return encoded(_compact(file_entry(result)))
     known = shared.get(id(form))
     if known is None:  # the dict is held with its pieces, so its identity stays its own
-        known = shared[id(form)] = (form, _pieces(form))
+        pieces = _pieces(form)
+        if pieces is not None:
+            pieces = [encoded(piece) for piece in pieces]
+        known = shared[id(form)] = (form, pieces)
     pieces = known[1]
     if pieces is None:
-        return _compact(file_entry(result))
+        return encoded(_compact(file_entry(result)))
     path = result.path
     where = _encode_string(path)
     if UNSAFE_IN_JSON.search(where) is None:  # the usual name: nothing to escape or replace
-        where = '"path": ' + where
+        where = encoded('"path": ' + where)
         return pieces[0] + where + where.join(pieces[1:])
     where = '"path": ' + safe_json(where)
     first = where
     if has_undecodable(path):
         first += f', "path_bytes": "{name_bytes(path).hex()}"'
-    return pieces[0] + first + where.join(pieces[1:])
+    return pieces[0] + encoded(first) + encoded(where).join(pieces[1:])
 
 
 def _pieces(form: dict[str, Any]) -> list[str] | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,13 +107,23 @@ class Detection:
 def load_model(mark_path: str, versions: tuple[tuple, ...]) -> MarkModel:
     """The detection model: the mark's template and regions, each version located and sampled.
     `versions`: (name, path, background[, layout, tone, shield]) each; the shield's box (in the
-    file's pixels), when given, replaces the search for it."""
+    file's pixels), when given, replaces the search for it. Read from the model cache when one
+    is in use (profilecheck.checks.logo.model_cache), else built."""
     import cv2
-    import numpy as np
+
+    from profilecheck.checks.logo import model_cache
 
     # One thread: a scan runs a process per core, and OpenCV's own threads on these small
     # images cost about a fifth more CPU for the same work.
     cv2.setNumThreads(1)
+    build = partial(build_model, mark_path, versions)
+    return model_cache.cached(mark_path, versions, build, MarkModel)
+
+
+def build_model(mark_path: str, versions: tuple[tuple, ...]) -> MarkModel:
+    """The model `load_model` returns, computed from the artwork files."""
+    import cv2
+    import numpy as np
 
     mark_rgba, mark_aspect = _mark_file(Path(mark_path), versions)
     small = resize_to_height(mark_rgba, REFINE_HEIGHT)

@@ -18,6 +18,7 @@ is found there is measured and judged on the rendered page (`Search.view`) and s
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
 __all__ = ["Search", "Unexamined", "Use", "find_uses"]
 
 
+@lru_cache(maxsize=64)
+def _resolved(folder: Path, name: str) -> str:
+    """An artwork file's absolute path, resolved once per run (not once per file checked)."""
+    return str((folder / name).resolve())
+
+
 def find_uses(document: Document, params: LogoParams, folder: Path, layout: bool = True) -> Search:
     """Every use of the logo in `document`; with `layout`, a Word logo is also located on the
     page as LibreOffice lays it out (`Use.laid_out`), for its clear space."""
@@ -46,10 +53,10 @@ def find_uses(document: Document, params: LogoParams, folder: Path, layout: bool
     from profilecheck.checks.logo import artwork
 
     versions = tuple(
-        (v.name, str((folder / v.file).resolve()), v.background, v.layout, v.tone, tuple(v.shield))
+        (v.name, _resolved(folder, v.file), v.background, v.layout, v.tone, tuple(v.shield))
         for v in params.versions
     )
-    model = artwork.load_model(str((folder / params.mark).resolve()), versions)
+    model = artwork.load_model(_resolved(folder, params.mark), versions)
     if document.format is Format.IMAGE:
         search.uses = _image_file(document, model, search.unexamined)
         return search

@@ -15,7 +15,7 @@ the layout and the tone, which then replace the guesses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +47,10 @@ class Version:
         """The drawing's width in `rgba`'s pixels (without padding)."""
         return self.aspect * self.rgba.shape[0]
 
-    @property
+    @cached_property
     def kind(self) -> str:
-        """ "vapen" or a logotype layout: as the profile says, else from where the ink lies."""
+        """ "vapen" or a logotype layout: as the profile says, else from where the ink lies
+        (read once: the artwork is not changed after loading)."""
         if self.layout != "auto":
             return self.layout
         return layout_of(self.rgba, self.width, self.mark)

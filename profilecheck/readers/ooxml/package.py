@@ -8,7 +8,6 @@ resolves entities or touches the network. Styles and theme: `readers/ooxml/style
 
 from __future__ import annotations
 
-import hashlib
 import re
 import struct
 import zipfile
@@ -364,6 +363,8 @@ class ImagePart:
 
 def image_part(package: Package, name: str, load: Callable[[bytes], Any]) -> ImagePart:
     """Pixel size, mode and digest of an image part; the pixels themselves stay in the zip."""
+    import hashlib  # here: a document without pictures never loads OpenSSL's hashes
+
     data = package.read(name)
     digest = hashlib.sha1(data).hexdigest()
     head = data[:64]

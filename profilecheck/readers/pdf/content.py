@@ -11,17 +11,23 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+# Whitespace before a token is part of its match (one match per token, none per gap); a literal
+# string without nested parentheses is one match too, the rest is skipped by `skip_string`.
+# `op` is an operator that cannot start a number, `op2` one that starts like a number and is
+# not one ("-", "+x", ".": after `number` failed), as one pattern tried after `number` had it.
 TOKEN = re.compile(
-    rb"""(?P<ws>[\x00\t\n\x0c\r ]+)
-    |(?P<comment>%[^\r\n]*)
+    rb"""[\x00\t\n\x0c\r ]*
+    (?:(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))
+    |(?P<op>[^\x00\t\n\x0c\r ()<>\[\]{}/%+\-.0-9][^\x00\t\n\x0c\r ()<>\[\]{}/%]*)
     |(?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)
-    |(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))
+    |(?P<literal>\((?:[^()\\]|\\.)*\))
+    |(?P<comment>%[^\r\n]*)
     |(?P<dict><<|>>)
     |(?P<hex><[^>]*>)
     |(?P<string>\()
     |(?P<array>[\[\]])
-    |(?P<op>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)
-    |(?P<other>.)""",
+    |(?P<op2>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)
+    |(?P<other>.))""",
     re.VERBOSE | re.DOTALL,
 )
 INLINE_IMAGE_END = re.compile(rb"\sEI(?=[\x00\t\n\x0c\r ]|$)")
@@ -42,30 +48,40 @@ def operators(stream: bytes) -> Iterator[tuple[str, list[Any]]]:
     operands: list[Any] = []
     position, end = 0, len(stream)
     while position < end:
-        match = TOKEN.match(stream, position)
-        if match is None:  # pragma: no cover - the pattern matches any byte
+        for match in TOKEN.finditer(stream, position):
+            kind = match.lastgroup
+            if kind == "number":
+                operands.append(float(match.group(kind)))
+            elif kind in ("op", "op2"):
+                op = match.group(kind).decode("latin-1")
+                if op == "ID":
+                    found = INLINE_IMAGE_END.search(stream, match.end())
+                    position = found.end() if found else end
+                    yield op, operands
+                    operands = []
+                    break  # on after the image's data
+                yield op, operands
+                operands = []
+                continue
+            elif kind == "name":
+                operands.append(pdf_name(match.group(kind)[1:]))
+            elif kind == "literal":
+                operands.append(match.end() - match.start(kind) - 2)
+            elif kind == "string":  # nested parentheses, or no end
+                start = match.end()
+                position = skip_string(stream, start)
+                operands.append(position - start - 1)
+                if len(operands) > MAX_LOOSE_OPERANDS:
+                    del operands[: -MAX_LOOSE_OPERANDS // 2]
+                break  # on after the string
+            elif kind == "hex":
+                operands.append((len(match.group(kind).translate(None, NOT_HEX)) + 1) // 2)
+            else:
+                continue
+            if len(operands) > MAX_LOOSE_OPERANDS:
+                del operands[: -MAX_LOOSE_OPERANDS // 2]
+        else:
             return
-        kind, text = match.lastgroup, match.group()
-        position = match.end()
-        if kind == "number":
-            operands.append(float(text))
-        elif kind == "name":
-            operands.append(pdf_name(text[1:]))
-        elif kind == "string":
-            start = position
-            position = skip_string(stream, position)
-            operands.append(position - start - 1)
-        elif kind == "hex":
-            operands.append((len(text.translate(None, NOT_HEX)) + 1) // 2)
-        elif kind == "op":
-            op = text.decode("latin-1")
-            if op == "ID":
-                found = INLINE_IMAGE_END.search(stream, position)
-                position = found.end() if found else end
-            yield op, operands
-            operands = []
-        if len(operands) > MAX_LOOSE_OPERANDS:
-            del operands[: -MAX_LOOSE_OPERANDS // 2]
 
 
 def skip_string(stream: bytes, position: int) -> int:
