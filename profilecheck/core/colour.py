@@ -314,16 +314,20 @@ def _clusters(flat_pixels: object, merge_distance: float = 14.0, max_bins: int =
         [np.bincount(inverse, flat_pixels[:, c], len(unique)) for c in range(3)],  # type: ignore[index]
         axis=1,
     )
-    clusters: list[list] = []  # [seed mean, sum rgb, count, spread]; seeds do not drift, so a
-    for index in np.argsort(counts)[::-1][:max_bins]:  # gradient cannot chain into one colour
+    order = np.argsort(counts)[::-1][:max_bins]
+    seeds = np.empty((len(order), 3))  # each cluster's first bin's mean; seeds do not drift,
+    clusters: list[list] = []  # so a gradient cannot chain into one colour. [sum, count, spread]
+    for index in order:
         mean = sums[index] / counts[index]
-        for cluster in clusters:
-            distance = float(np.linalg.norm(cluster[0] - mean))
-            if distance < merge_distance:
-                cluster[1] = cluster[1] + sums[index]
-                cluster[2] += int(counts[index])
-                cluster[3] += distance**2 * int(counts[index])
-                break
+        offsets = seeds[: len(clusters)] - mean
+        distances = np.sqrt(offsets[:, 0] ** 2 + offsets[:, 1] ** 2 + offsets[:, 2] ** 2)
+        near = np.flatnonzero(distances < merge_distance)
+        if near.size:  # the first cluster made that is near enough, as a greedy pass takes it
+            cluster = clusters[near[0]]
+            cluster[0] = cluster[0] + sums[index]
+            cluster[1] += int(counts[index])
+            cluster[2] += float(distances[near[0]]) ** 2 * int(counts[index])
         else:
-            clusters.append([mean, sums[index].copy(), int(counts[index]), 0.0])
-    return [(cluster[1] / cluster[2], cluster[2], cluster[3]) for cluster in clusters]
+            seeds[len(clusters)] = mean
+            clusters.append([sums[index].copy(), int(counts[index]), 0.0])
+    return [(total / count, count, spread) for total, count, spread in clusters]
