@@ -24,7 +24,9 @@ per 2-megapixel image against a baseline run of the same files that only reads t
 (--select F), for pictures with an upright mark, with a turned mark and with none.
 
 Half the marks are turned anywhere on the circle (a fifth of those by 90°, 180° or 270°
-exactly); stretched ones by 3–40 % either way; mirrored logotypes may be turned as well. The
+exactly); stretched ones by 3–40 % either way; mirrored logotypes may be turned as well;
+one-colour versions "in another ink" only in inks 16 ΔE2000 or more from every colour of the
+set drawn (logo_cases.other_inks: a black vapen in the arms' own blue may be the colour one). The
 development seed (4) is what thresholds may be tuned on; `--held-out` draws the cases from a
 seed kept for reporting only.
 """

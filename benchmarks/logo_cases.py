@@ -18,6 +18,13 @@ KINDS = ("vapen", "logotype-horizontal", "logotype-stacked")
 TONES = ("colour", "black", "white")
 # Inks a one-colour version is printed in instead of black (or white): recolouring to report.
 OTHER_INKS = {"black": [(0, 84, 166), (200, 16, 46), (0, 122, 61)], "white": [(240, 200, 40)]}
+# ...only those at least this far (ΔE2000) from every colour of the artwork: twice the rule's
+# default recolour limit (8). A one-colour version printed in one of the arms' own tinctures
+# is no recolouring to report (Eda's black vapen in Eda's blue, ΔE 3.0, is its colour vapen;
+# many profiles allow the one-colour logo in a profile colour): measured on the sets, the
+# inks left are 15.2 or nearer (dropped) or 19.5 and more (kept).
+INK_DISTANCE = 16.0
+PALETTE_SHARE = 0.01  # a colour covering this share of a version's opaque pixels is its own
 
 
 @dataclass
@@ -259,6 +266,38 @@ def reinked(art: np.ndarray, ink: tuple[int, int, int], tone: str) -> np.ndarray
     return out
 
 
+def palette(versions: list[Version]) -> list[tuple[int, int, int]]:
+    """The colours of the artwork: each covering PALETTE_SHARE of some version's opaque
+    pixels (edge pixels, blends of two, cover far less)."""
+    key = tuple(id(v) for v in versions)
+    if key not in _PALETTES:
+        colours: set[tuple[int, int, int]] = set()
+        for v in versions:
+            opaque = v.pixels[v.pixels[..., 3] > 128][:, :3]
+            values, counts = np.unique(opaque, axis=0, return_counts=True)
+            least = PALETTE_SHARE * len(opaque)
+            colours |= {tuple(int(c) for c in value) for value in values[counts >= least]}
+        _PALETTES[key] = sorted(colours)
+    return _PALETTES[key]
+
+
+_PALETTES: dict[tuple[int, ...], list[tuple[int, int, int]]] = {}
+
+
+def other_inks(versions: list[Version], tone: str) -> list[tuple[int, int, int]]:
+    """OTHER_INKS of `tone` that are INK_DISTANCE or more from every colour of the artwork
+    (all of them when none is)."""
+    from profilecheck.core.colour import delta_e, rgb_to_lab
+
+    own = [rgb_to_lab(c) for c in palette(versions)]
+    inks = [
+        ink
+        for ink in OTHER_INKS[tone]
+        if all(delta_e(rgb_to_lab(ink), c) >= INK_DISTANCE for c in own)
+    ]
+    return inks or OTHER_INKS[tone]
+
+
 def positive(
     rng: np.random.Generator,
     index: int,
@@ -291,7 +330,7 @@ def positive(
         art = hue_shift(art, float(rng.choice([-1, 1]) * rng.uniform(40, 120)))
         case.recolour_delta_e = 20.0
     elif variant == "recolour":  # a one-colour version printed in another ink
-        inks = OTHER_INKS[tone]
+        inks = other_inks(versions, tone)
         art = reinked(art, inks[index % len(inks)], tone)
         case.recolour_delta_e = 20.0
         case.other_ink = True

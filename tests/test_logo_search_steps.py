@@ -115,7 +115,7 @@ def test_what_lies_around_the_shield_is_left_out_where_it_pulls_the_alignment(mo
     start = np.float32([[1.0, 0, 21.5], [0, 1.0, 19.0]])
     whole = alignment._ecc(model.template, patch, start)
     assert whole[0] < alignment.ACCEPT_CORRELATION  # over the whole frame: not the mark
-    score, warp, retried = alignment._coarse(model, patch, start.copy())
+    score, warp, retried = next(alignment._coarse(model, patch, start.copy()))
     assert score >= 0.9 and retried
     assert warp[0, 0] == pytest.approx(1.0, abs=0.03) and warp[1, 1] == pytest.approx(1.0, abs=0.03)
     assert warp[0, 2] == pytest.approx(20.5, abs=1.0) and warp[1, 2] == pytest.approx(20.5, abs=1.0)
@@ -142,7 +142,7 @@ def test_a_one_colour_mark_on_a_photo_is_aligned_by_its_own_drawing(model):
     rough = alignment._quick(model, patch, start.copy())
     for mask in (None, model.silhouette):
         assert alignment._ecc(model.template, patch, rough, mask)[0] < alignment.ACCEPT_CORRELATION
-    score, warp, retried = alignment._coarse(model, patch, start.copy())
+    score, warp, retried = next(alignment._coarse(model, patch, start.copy()))
     assert score >= alignment.ACCEPT_CORRELATION and retried
     assert warp[0, 2] == pytest.approx(pad, abs=1.5) and warp[1, 2] == pytest.approx(pad, abs=1.5)
     assert warp[0, 0] == pytest.approx(1.0, abs=0.03) and warp[1, 1] == pytest.approx(1.0, abs=0.03)
@@ -153,7 +153,7 @@ def test_clean_marks_keep_the_whole_frame_alignment(model):
     start = np.float32([[1.02, 0, -1.0], [0, 1.02, 1.0]])
     whole = alignment._ecc(model.template, patch, start)
     assert whole[0] >= alignment.ACCEPT_CORRELATION
-    score, _, retried = alignment._coarse(model, patch, start.copy())
+    score, _, retried = next(alignment._coarse(model, patch, start.copy()))
     assert score == pytest.approx(whole[0]) and not retried
 
 

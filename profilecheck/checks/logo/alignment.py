@@ -4,11 +4,12 @@ searches a picture with it).
 ECC aligns the template to the guess (affine: scale, aspect, rotation), first roughly on
 copies half the size, which ends most guesses that are not the mark cheaply, then on the patch
 of the picture at the template's scale, starting from the guess's angle (where that falls short,
-again over the shield alone, text or a photo running up to the mark not being the template's
-white corners, then by each single-tone version's drawing over its charges: a mark only a retry
-aligned is `retried`, and mark_search claims it only as a copy); then a second, masked
-alignment where the mark draws measures it. The inner correlation (with the drawing the mark
-fits best, mark_reading.best_inner_correlation) and the charges' coverage reject other arms.
+or reaches a shape only a closer fit would make plausible, again over the shield alone, text or
+a photo running up to the mark not being the template's white corners, then by each single-tone
+version's drawing over its charges: a mark only a retry aligned is `retried`, and mark_search
+claims it only as a copy); then a second, masked alignment where the mark draws measures it.
+The inner correlation (with the drawing the mark fits best, mark_reading.best_inner_correlation)
+and the charges' coverage reject other arms.
 Colours are read from the field and the charges thick enough to show at the mark's size. A
 guess that is the vapen by its charges but aligns to a shape no use of the mark has (sheared,
 flattened, stretched beyond the limits) is `Unmeasured`.
@@ -17,6 +18,7 @@ flattened, stretched beyond the limits) is `Unmeasured`.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,18 +90,26 @@ def align(image: Any, rgb: Any, model: MarkModel, guess: Guess) -> Detection | U
         patch = 255 - patch
     # the guess, from the template frame into the picture, then into the patch
     warp = ((guess_matrix(model, guess) - [[0, 0, x0], [0, 0, y0]]) * factor).astype(np.float32)
-    found = _coarse(model, patch, warp)
-    if found is None:
-        return None
-    score, warp, retried = found
-    fine = _fine(model, patch, warp, guess.angle) if _decompose(warp, guess.angle) else None
-    warp = warp if fine is None else fine
-    matrix = warp.astype(np.float64) / factors
-    matrix[:, 2] += (x0, y0)
-    geometry = _decompose(matrix, guess.angle, 1 / factor)
-    if geometry is None or not _plausible(score, geometry):
+    measured, odd = None, None  # odd: the first alignment reached, of an implausible shape
+    for reached in _coarse(model, patch, warp):
+        score, warp, retried = reached
+        fine = _fine(model, patch, warp, guess.angle) if _decompose(warp, guess.angle) else None
+        warp = warp if fine is None else fine
+        matrix = warp.astype(np.float64) / factors
+        matrix[:, 2] += (x0, y0)
+        geometry = _decompose(matrix, guess.angle, 1 / factor)
+        if geometry is not None and _plausible(score, geometry):
+            measured = (score, matrix, geometry, retried)
+            break
+        odd = odd or (score, matrix)
+        if geometry is None or not _plausible(STRONG_CORRELATION, geometry):
+            break  # a shape no match may take: a closer fit by the next try would not do
+    if measured is None:
+        if odd is None:
+            return None
         # A weak match that needs an odd shape to fit is another shape (see _plausible); a
         # strong one with the vapen's charges is the vapen, made into a shape we cannot measure.
+        score, matrix = odd
         loose = _decompose(matrix, guess.angle, 1 / factor, loose=True)
         if (
             loose
@@ -108,6 +118,7 @@ def align(image: Any, rgb: Any, model: MarkModel, guess: Guess) -> Detection | U
         ):
             return Unmeasured(_bounds(mark_quad(model, matrix)), guess.angle, "shape", score)
         return None
+    score, matrix, geometry, retried = measured
     # Turned further than the upright search reaches, a mark must be the vapen more surely:
     # eleven more turns give letters, crosses and text lines eleven more chances to fit.
     if not _is_vapen(image, model, matrix, guess.sign, abs(geometry[2]) > MAX_TURN):
@@ -118,23 +129,25 @@ def align(image: Any, rgb: Any, model: MarkModel, guess: Guess) -> Detection | U
     return detection
 
 
-def _coarse(model: MarkModel, patch: Any, warp: Any) -> tuple[float, Any, bool] | None:
-    """The guess aligned over the whole template frame; where that falls short, over the
-    shield alone (what lies around a mark, text or a photo, is not the template's white
-    corners), then each single-tone version's drawing over its charges (a field left
-    transparent shows the photo under it). The first to reach ACCEPT_CORRELATION, if any,
-    and whether it was a retry (masked correlations run higher: fewer pixels, no edge of the
-    background to fit, so text bars fit a shield alone better than the whole frame)."""
+def _coarse(model: MarkModel, patch: Any, warp: Any) -> Iterator[tuple[float, Any, bool]]:
+    """The guess aligned roughly (_quick), then over the whole template frame; where that falls
+    short, or reaches a shape only a closer fit makes plausible (align then asks for the next:
+    a weak fit may not be stretched beyond MAX_STRETCH_WEAK), over the shield alone (what lies
+    around a mark, text or a photo, is not the template's white corners), then by each
+    single-tone version's drawing over its charges (a field left transparent shows the photo
+    under it). Each that reaches ACCEPT_CORRELATION, in turn, and whether it is a retry (masked
+    correlations run higher: fewer pixels, no edge of the background to fit, so text bars fit
+    a shield alone better than the whole frame). Development seed: a mark stretched 16 % that
+    the whole frame reached at 0.64 and the shield alone at 0.74 was lost before."""
     rough = _quick(model, patch, warp)
     if rough is None:
-        return None
+        return
     tries = [(model.template, None), (model.template, model.silhouette)]
     tries += [(shape, model.charges) for shape in model.shapes]
     for number, (template, mask) in enumerate(tries):
         found = _ecc(template, patch, rough, mask)
         if found is not None and found[0] >= ACCEPT_CORRELATION:
-            return found[0], found[1], number > 0
-    return None
+            yield found[0], found[1], number > 0
 
 
 def _ecc(template: Any, patch: Any, warp: Any, mask: Any = None) -> tuple[float, Any] | None:

@@ -2,10 +2,11 @@
 
 Guesses come from profilecheck.checks.logo.candidates: an upright pass, and a pass for marks
 turned by any angle. Each is aligned and measured (profilecheck.checks.logo.alignment); where
-guesses overlap the best alignment wins, and a mark found at less than a sure correlation is
-tried turned by each quarter turn too (upside down, the shield still fits the shield). A mark
-inside the box of a better one (the letters of a logotype's name) is that one, if that one is
-claimed: a mark not claimed hides nothing.
+guesses overlap the best alignment wins (a sure one spares the guesses near it the alignment,
+if it is claimed), and a mark found at less than a sure correlation is tried turned by each
+quarter turn too (upside down, the shield still fits the shield). A mark inside the box of a
+better one (the letters of a logotype's name) is that one, if that one is claimed: a mark not
+claimed hides nothing.
 
 What is the vapen by its charges but cannot be measured is `Unmeasured`: the caller says the
 mark was not checked, rather than that there is none.
@@ -74,11 +75,20 @@ def search_marks(rgb: Any, model: MarkModel, min_height: float = 20) -> MarkSear
     found: list[tuple[Detection, Guess]] = []
     failed: list[Guess] = []
     unmeasured: list[Unmeasured] = []
+    claims: dict[int, bool] = {}  # _claimed of each detection asked, by id
+
+    def claimed(detection: Detection) -> bool:
+        if id(detection) not in claims:
+            claims[id(detection)] = _claimed(image, model, detection)
+        return claims[id(detection)]
+
     for guess in guesses:
         if guess.height < min_height:
             continue
-        if any(candidates.near(guess, other) and d.score > SURE for d, other in found):
-            continue  # a near-perfect alignment here already
+        # a near-perfect alignment here already, if it is the vapen: a sure alignment of
+        # something else (the mark turned a quarter, fitted squashed) hides no other guess
+        if any(candidates.near(guess, o) and d.score > SURE and claimed(d) for d, o in found):
+            continue
         result = align(image, rgb, model, guess)
         if isinstance(result, Detection):
             found.append((result, guess))
@@ -94,7 +104,7 @@ def search_marks(rgb: Any, model: MarkModel, min_height: float = 20) -> MarkSear
                 best = _best_turn(image, rgb, model, detection, guess.sign)
             # a mark not claimed does not hide one that is (a logotype's letters aligning
             # better than its vapen)
-            if not any(_overlap(best, o) for o in search.found) and _claimed(image, model, best):
+            if not any(_overlap(best, o) for o in search.found) and claimed(best):
                 search.found.append(best)
     search.found = [d for d in search.found if not _in_a_name(model, d, search.found)]
     unmeasured += [_unmeasured(model, g) for g in failed if _looks_like_mark(image, model, g)]
