@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -64,11 +64,14 @@ CACHE_OPTIONS = (
 
 def cache_folder(o: dict[str, Any]) -> Path | None:
     """The cache folder these options ask for; None with --no-cache (or no such options)."""
-    from profilecheck.core.cachedir import default_cache_dir
+    folder = _cache_choice(o)
+    return cachedir.default_cache_dir() if folder == cachedir.DEFAULT else folder
 
+
+def _cache_choice(o: dict[str, Any]) -> Path | Literal["default"] | None:
     if o.get("no_cache", True):
         return None
-    return o["cache_dir"] or default_cache_dir()
+    return o["cache_dir"] or cachedir.DEFAULT
 
 
 def limit_options(timeout: float, max_memory_mb: int) -> tuple[Callable, ...]:
@@ -154,7 +157,7 @@ def load_engine(o: dict[str, Any], lazy: bool = False) -> Any:
     from profilecheck.profile.loading import load_profile
 
     parse_reports(o["reports"])  # a bad --report fails before any file is checked
-    cachedir.use(cache_folder(o))  # the artwork model is kept there between runs
+    cachedir.use(_cache_choice(o))  # the artwork model is kept there between runs
     if o["statistics"]:
         from profilecheck.core import timing
 

@@ -10,8 +10,10 @@ program using profilecheck as a library gets), keeps nothing.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-_folder: Path | None = None
+DEFAULT: Literal["default"] = "default"  # the user's cache folder, found only when first asked
+_folder: Path | Literal["default"] | None = None
 
 
 def default_cache_dir() -> Path:
@@ -20,11 +22,15 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("profilecheck", appauthor=False))
 
 
-def use(folder: Path | None) -> None:
-    """Keep things under `folder` from now on (created when first written); None: keep nothing."""
+def use(folder: Path | Literal["default"] | None) -> None:
+    """Keep things under `folder` from now on (created when first written); DEFAULT: the user's
+    cache folder; None: keep nothing."""
     global _folder
-    _folder = Path(folder) if folder is not None else None
+    _folder = folder if folder in (None, DEFAULT) else Path(folder)  # type: ignore[arg-type]
 
 
 def folder() -> Path | None:
-    return _folder
+    global _folder
+    if _folder == DEFAULT:  # looked up here: platformdirs is not imported by a check that
+        _folder = default_cache_dir()  # keeps nothing (a Word file without pictures)
+    return _folder  # type: ignore[return-value]
