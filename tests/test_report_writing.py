@@ -193,3 +193,17 @@ def test_sarif_is_compressed_to_measure_only_when_its_size_does_not_already_fit(
         for data in (os.urandom(size), b"{}" * (size // 2)):  # incompressible, compressible
             fits = len(gzip.compress(data, 6)) <= 20_000
             assert sarif_reporter._gzipped_fits(data) == fits, (size, data[:2])
+
+
+def test_a_box_reads_the_same_after_a_round_trip():
+    """A finding's box in millimetres comes from its rounded points, so a result read back from
+    a worker or the cache prints the same millimetres as one made in this process (73.4866 pt
+    is 25.924 mm; its rounded 73.49 pt would be 25.925, rounding up)."""
+    from profilecheck.core.model import Box
+    from profilecheck.core.results import Location
+
+    location = Location("a.pdf", 1, Box(73.4866, 86.83, 122.58, 113.16))
+    shown = location.as_dict()
+    assert shown["box_pt"][0] == 73.49
+    assert shown["box_mm"][0] == 25.93
+    assert Location.from_dict(shown).as_dict() == shown

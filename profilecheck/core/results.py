@@ -34,8 +34,9 @@ class Location:
         if self.page is not None:
             out["page"] = self.page
         if self.box is not None:
-            out["box_pt"] = self.box.as_list()
-            out["box_mm"] = list(self.box.in_mm())
+            points = out["box_pt"] = self.box.as_list()
+            # from the rounded points: a result read back (from a worker, the cache) says the same
+            out["box_mm"] = list(Box(*points).in_mm())
         if self.part is not None:
             out["part"] = self.part.value
         return out
