@@ -292,3 +292,26 @@ def test_no_limits_checks_in_process(tmp_path):
     path = make_pdf(tmp_path / "letter.pdf", ["Ring Kontaktcenter 0303-70 30 00."])
     code, report = run_json("--timeout", "0", "--max-memory", "0", "--exit-zero", str(path))
     assert _only(report)["status"] == "checked" and code == 0
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_a_check_in_this_process_leaves_the_collector_as_it_found_it(collecting):
+    import gc
+
+    from click.testing import CliRunner
+
+    from profilecheck.cli.main import main
+
+    docx = Path(__file__).resolve().parents[1] / "fixtures" / "docx" / "letter-compliant.docx"
+    args = ["check", "--isolated", "--exit-zero", "--timeout", "0", "--max-memory", "0"]
+    was = gc.isenabled()
+    if not collecting:
+        gc.disable()
+    try:
+        result = CliRunner().invoke(main, [*args, str(docx)])
+        assert result.exit_code == 0, result.output
+        assert gc.isenabled() is collecting  # the build paused it, the check ran with it on
+        assert gc.get_freeze_count() == 0  # what the build made was moved, not left frozen
+    finally:
+        if was:
+            gc.enable()

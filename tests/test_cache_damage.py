@@ -222,3 +222,28 @@ def test_a_cache_that_cannot_be_used_at_all_is_left_alone_and_the_scan_goes_on(
     (line,) = capsys.readouterr().err.splitlines()
     assert "cannot be used" in line and "scanning without it" in line
     assert not_a_folder.read_bytes() == b"a file where the cache folder should be"
+
+
+def test_damaged_rows_read_before_the_file_is_set_aside_get_no_second_line(tmp_path):
+    """Rows found damaged, then the database itself found malformed (the rows are read in a
+    thread beside the walk, so either can come first): one warning, the file set aside; the
+    rows need no line of their own, since every file the cache held is checked again."""
+    lines: list[str] = []
+    cache = Cache(tmp_path / "cache", warn=lines.append)
+    cache.damaged_rows = 2
+    cache._failed(sqlite3.DatabaseError("database disk image is malformed"))
+    cache.close()
+    (line,) = lines
+    assert "moved aside" in line and "row(s)" not in line
+    assert [p for p in (tmp_path / "cache").iterdir() if ".damaged-" in p.name]
+
+
+def test_damaged_rows_alone_are_said_once(tmp_path):
+    lines: list[str] = []
+    cache = Cache(tmp_path / "cache", warn=lines.append)
+    cache.damaged_rows = 2
+    cache.close()
+    assert lines == [
+        f"2 damaged row(s) of the scan cache {tmp_path / 'cache' / DATABASE_NAME} were not "
+        "trusted; those files were checked again"
+    ]

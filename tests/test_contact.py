@@ -305,3 +305,18 @@ def test_ocr_of_a_scanned_pdf_page(tmp_path):
     # `== []` under --select K: the file's own findings (rule-failed, ...) are never deselected
     assert result["files"][0]["findings"] == []
     assert code == 0 and result["files"][0]["status"] == "checked"
+
+
+def test_fold_takes_ascii_as_it_is_and_strips_diacritics_from_the_rest():
+    import unicodedata
+
+    from profilecheck.checks.contact.names import fold
+
+    def by_nfkd(text):
+        decomposed = unicodedata.normalize("NFKD", text.lower())
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+    samples = ["Anna", "ANNA-LENA", "O'Brien", "Åsa", "Öberg", "Müller", "Ǆemal", "ﬁnn", ""]
+    samples += [chr(code) for code in range(0x300)]
+    assert [fold(s) for s in samples] == [by_nfkd(s) for s in samples]
+    assert fold("Åsa Öberg") == "asa oberg"

@@ -204,7 +204,9 @@ class Cache:
                 db.close()
 
     def close(self) -> None:
-        if self.damaged_rows:
+        # rows found damaged before the whole file was set aside need no line of their own:
+        # that warning already says every file the cache held is checked again
+        if self.damaged_rows and not self.recovered:
             self.warn(
                 f"{self.damaged_rows} damaged row(s) of the scan cache {self.path} were not "
                 "trusted; those files were checked again"

@@ -21,16 +21,25 @@ reorder what is shown (bidi overrides), or crash a writer that wants valid UTF-8
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # What a terminal acts on or what reorders text: C0 controls, DEL and C1 controls, the line and
 # paragraph separators, bidi marks, embeddings, overrides and isolates, and lone surrogates
 # (surrogate-escaped bytes of names that are not UTF-8, or broken text from a document).
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-SURROGATE = re.compile("[\ud800-\udfff]")
-# In JSON text: json.dumps already escapes C0 controls inside strings, and outside them the
-# only ones are the layout's newlines.
-UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 ESCAPED_BYTE = range(0xDC80, 0xDD00)  # surrogateescape's range: byte 0x80-0xFF
+
+
+@cache  # compiled on first use: the text report of a check never needs it
+def surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")
+
+
+@cache
+def unsafe_in_json() -> re.Pattern[str]:
+    """In JSON text: json.dumps already escapes C0 controls inside strings, and outside them
+    the only ones are the layout's newlines."""
+    return re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -49,12 +58,12 @@ def printable(text: object) -> str:
 def valid_unicode(text: object) -> str:
     """`text` with lone surrogates (bytes of a name that are not UTF-8) as U+FFFD."""
     value = str(text)
-    return SURROGATE.sub("\ufffd", value) if SURROGATE.search(value) else value
+    return surrogate().sub("\ufffd", value) if surrogate().search(value) else value
 
 
 def has_undecodable(text: str) -> bool:
     """Whether `text` holds bytes that are not UTF-8 (as surrogate escapes)."""
-    return SURROGATE.search(text) is not None
+    return surrogate().search(text) is not None
 
 
 def name_bytes(text: str) -> bytes:
@@ -74,4 +83,5 @@ def _json_escape(match: re.Match[str]) -> str:
 def safe_json(text: str) -> str:
     """JSON text (from `json.dumps(..., ensure_ascii=False)`) as valid UTF-8 that is safe on a
     terminal. JSON's structure is ASCII, so these characters can only be inside strings."""
-    return UNSAFE_IN_JSON.sub(_json_escape, text) if UNSAFE_IN_JSON.search(text) else text
+    unsafe = unsafe_in_json()
+    return unsafe.sub(_json_escape, text) if unsafe.search(text) else text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from functools import cache
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 
@@ -76,11 +77,18 @@ def _scalar(hint: Any, value: Any, key: str, problems: list[ParamProblem]) -> An
     return value
 
 
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    """The field types of `cls`, its string annotations evaluated once (a palette's every
+    colour, a logo's every version are the same dataclass). Read, never changed."""
+    return get_type_hints(cls)
+
+
 def _dataclass(cls: type, value: Any, key: str, problems: list[ParamProblem]) -> Any:
     if not isinstance(value, dict):
         problems.append(ParamProblem(key, f"expected a table, got {value!r}"))
         return None
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     fields = {field.name: field for field in dataclasses.fields(cls)}
     aliases = {name.replace("_", "-"): name for name in fields}
     kwargs: dict[str, Any] = {}

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from profilecheck.core.printable import UNSAFE_IN_JSON, has_undecodable, name_bytes, safe_json
+from profilecheck.core.printable import has_undecodable, name_bytes, safe_json, unsafe_in_json
 from profilecheck.core.results import FileResult, RunResult
 from profilecheck.reporters import Options
 
@@ -106,7 +106,7 @@ def _entry(
         return encoded(_compact(file_entry(result)))
     path = result.path
     where = _encode_string(path)
-    if UNSAFE_IN_JSON.search(where) is None:  # the usual name: nothing to escape or replace
+    if unsafe_in_json().search(where) is None:  # the usual name: nothing to escape or replace
         where = encoded('"path": ' + where)
         return pieces[0] + where + where.join(pieces[1:])
     where = '"path": ' + safe_json(where)

@@ -107,6 +107,8 @@ class Name:
 
 def fold(text: str) -> str:
     """Lower case without diacritics, as names appear in e-mail addresses (Åsa → asa)."""
+    if text.isascii():  # NFKD leaves ASCII as it is, and none of it is a combining mark
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
