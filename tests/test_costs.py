@@ -97,7 +97,7 @@ def test_tesseract_in_this_process_answers_as_the_command(tmp_path):
     page.insert_text((20, 100), "Ring 0303-70 30 00", fontsize=16)
     pix = page.get_pixmap(dpi=200)
     pixels = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)
-    pgm = ocr._image_bytes(pixels)
+    pgm = ocr._pgm(ocr._grey(pixels))
     languages = ocr.languages("swe+eng")
     binary = ocr.tesseract_path()
     answer = tesseract.recognise(pgm, languages, 60, binary)

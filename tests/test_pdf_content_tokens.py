@@ -10,7 +10,12 @@ import re
 
 import pytest
 
-from profilecheck.readers.pdf.content import MAX_LOOSE_OPERANDS, operators, pdf_name
+from profilecheck.readers.pdf.content import (
+    MAX_LOOSE_OPERANDS,
+    operators,
+    pdf_name,
+    skip_string,
+)
 
 REFERENCE_TOKEN = re.compile(
     rb"""(?P<ws>[\x00\t\n\x0c\r ]+)
@@ -43,16 +48,7 @@ def reference(stream: bytes) -> list:
         elif kind == "name":
             operands.append(pdf_name(text[1:]))
         elif kind == "string":
-            start, depth = position, 1
-            while position < len(stream) and depth:
-                char = stream[position]
-                if char == 0x5C:
-                    position += 1
-                elif char == 0x28:
-                    depth += 1
-                elif char == 0x29:
-                    depth -= 1
-                position += 1
+            start, position = position, skip_string(stream, position)  # unchanged: shared
             operands.append(position - start - 1)
         elif kind == "hex":
             operands.append((len(text.translate(None, NOT_HEX)) + 1) // 2)

@@ -65,7 +65,7 @@ def test_another_library_version_changes_the_key(engine, monkeypatch) -> None:
     before = config_key(engine)
     real = metadata.version
     monkeypatch.setattr(
-        provenance.metadata,
+        metadata,
         "version",
         lambda dist: "0.0-other" if "opencv" in dist else real(dist),
     )

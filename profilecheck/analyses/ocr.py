@@ -132,13 +132,6 @@ def _read_image(image: PlacedImage, settings: OcrSettings, results: OcrResults):
     return _recognise(pixels, settings, results, image.page, image.box, sx, sy)
 
 
-def _image_bytes(pixels: Any) -> bytes | None:
-    """Greyscale PGM: tesseract reads it from stdin, and unlike PNG it costs nothing to encode.
-    None for a picture of one grey level (a blank page), where tesseract finds nothing."""
-    grey = _grey(pixels)
-    return None if grey is None else _pgm(grey)
-
-
 def _grey(pixels: Any) -> Any:
     """The picture in 8-bit grey, as its PGM holds it (a PIL "L" image, transparency on white);
     None for a picture of one grey level (a blank page), where tesseract finds nothing."""

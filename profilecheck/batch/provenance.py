@@ -271,16 +271,6 @@ def config_key(engine: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def __getattr__(name: str) -> Any:
-    """`metadata`: importlib.metadata, imported when first asked for (a warm re-scan whose
-    probes' answers are kept never needs it)."""
-    if name == "metadata":
-        from importlib import metadata
-
-        return metadata
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 class Beside:
     """`work(*args)` in a thread of its own; `result()` waits for it (or raises its error)."""
 

@@ -8,8 +8,6 @@ settings, sorted by the walk, and identical whether they came from a worker or f
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
 import os
 import sys
@@ -33,7 +31,7 @@ from profilecheck.batch.cache import (
 from profilecheck.batch.integrity import StoredResult, row_check
 from profilecheck.batch.provenance import config_key
 from profilecheck.batch.walk import Entry, WalkOptions, walk_entries
-from profilecheck.core import timing
+from profilecheck.core import collector, timing
 from profilecheck.core.files import NotRegularFile
 from profilecheck.core.limits import ProcessLimits
 from profilecheck.core.model import Severity, Status
@@ -84,7 +82,7 @@ def scan(
     key = provenance.Beside(config_key, engine)
     rows = provenance.Beside(cache.file_rows, roots) if cache is not None else None
     try:
-        with _collector_paused():  # up to the first file to check: all of a warm re-scan
+        with collector.paused():  # up to the first file to check: all of a warm re-scan
             entries = list(walk_entries(roots, options.walk))
             if on_total is not None:
                 on_total(len(entries))
@@ -180,7 +178,7 @@ class _Scan:
             if self.cache is None:
                 yield from (self._task(i) for i in chunk)
                 continue
-            with _collector_paused():
+            with collector.paused():
                 unknown = self._from_cache(chunk)
             for index, key, row in unknown:
                 template = self.templates.get(key)
@@ -339,19 +337,6 @@ class _Scan:
         self.cache.store(self.pending_files, self.pending_results)
         self.pending_files, self.pending_results = [], []
         self.stored_at = time.monotonic()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """For bulk allocation of objects that form no cycles (one or two per file): the cyclic
-    garbage collector would only traverse them again and again, the whole heap at times."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _unchanged(entry: Entry) -> bool:

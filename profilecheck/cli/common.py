@@ -243,7 +243,7 @@ def write_reports(
     (`reporters.chunks`); `decorate` rewrites a whole text (formats other than JSON), and
     `json_extra` adds top-level keys to the JSON report. With `--statistics`, the time each
     rule and shared analysis took follows on stderr."""
-    from profilecheck.reporters import Options, byte_chunks, chunks
+    from profilecheck.reporters import Options, byte_chunks, chunks, encoded
 
     output: Path | None = o["output"]
     options = Options(
@@ -257,7 +257,7 @@ def write_reports(
     def rendered(format_name: str, chosen: Options) -> Iterable[bytes]:
         if decorate is None or format_name == "json":
             return byte_chunks(format_name, run, chosen)
-        return [_encoded(decorate(format_name, "".join(chunks(format_name, run, chosen))))]
+        return [encoded(decorate(format_name, "".join(chunks(format_name, run, chosen))))]
 
     plain = replace(options, color=False, quiet=False, statistics=False)
     written = [_report(name, path, rendered, plain) for name, path in parse_reports(o["reports"])]
@@ -305,9 +305,3 @@ def _write_all(handle: Any, first: bytes, pieces: Iterator[bytes]) -> None:
             handle.write(b"".join(block))
             block, size = [], 0
     handle.write(b"".join(block))
-
-
-def _encoded(text: str) -> bytes:
-    """UTF-8. Reporters already show the bytes of names that are not UTF-8 as escapes or U+FFFD
-    (core.printable); anything left over is written as a \\udcXX escape, never an error."""
-    return text.encode("utf-8", "backslashreplace")

@@ -58,32 +58,18 @@ SCAN_OPTIONS = (
 @with_options(*SELECTION_OPTIONS, *SCAN_OPTIONS, *OUTPUT_OPTIONS)
 def scan(roots: tuple[str, ...], **options: Any) -> None:
     """Scan folders (shared drives) in parallel, reusing cached results for unchanged files."""
-    run_command(lambda: _collector_off(_cooled, roots, options))
+    run_command(lambda: _scan_command(roots, options))
 
 
-def _cooled(roots: tuple[str, ...], o: dict[str, Any]) -> int:
+def _scan_command(roots: tuple[str, ...], o: dict[str, Any]) -> int:
     from profilecheck.batch import provenance
+    from profilecheck.core import collector
 
-    try:
-        return _scan(roots, o)
-    finally:
-        provenance.cool_down()  # what the probes found serves this scan only
-
-
-def _collector_off(body: Any, *args: Any) -> int:
-    """The command with the cyclic garbage collector off: a scan's own objects (the walk's
-    entries, the results, the report's lines) form no cycles and are freed as they are
-    dropped, but the collector would go over all of them again and again, tens of
-    milliseconds of a warm re-scan. Its workers collect as usual (`worker_main`)."""
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return body(*args)
-    finally:
-        if enabled:
-            gc.enable()
+    with collector.paused():
+        try:
+            return _scan(roots, o)
+        finally:
+            provenance.cool_down()  # what the probes found serves this scan only
 
 
 def _scan(roots: tuple[str, ...], o: dict[str, Any]) -> int:
@@ -91,7 +77,8 @@ def _scan(roots: tuple[str, ...], o: dict[str, Any]) -> int:
 
     # the cache key's probes (or their answers kept in the cache folder), while the profile
     # loads and the walk runs
-    provenance.warm_up(cache_folder(o))
+    folder = cache_folder(o)
+    provenance.warm_up(folder)
     from profilecheck.batch.scan import scan
     from profilecheck.suppress.waivers import apply_waiver_file
 
@@ -101,7 +88,7 @@ def _scan(roots: tuple[str, ...], o: dict[str, Any]) -> int:
         from profilecheck.suppress import baseline
     known = baseline.load_baseline(o["baseline"]) if o["baseline"] else None
     progress = Progress(_show_progress(o))
-    scan_options = _scan_options(o, engine.settings.exclude)
+    scan_options = _scan_options(o, engine.settings.exclude, folder)
     outcome = scan(
         roots,
         engine,
@@ -148,7 +135,7 @@ def _check_roots(roots: tuple[str, ...], o: dict[str, Any]) -> None:
             raise UsageError("--executor dask needs the extra: pip install 'profilecheck[dask]'")
 
 
-def _scan_options(o: dict[str, Any], exclude: list[str]) -> Any:
+def _scan_options(o: dict[str, Any], exclude: list[str], cache_dir: Path | None) -> Any:
     from profilecheck.batch.scan import ScanOptions
     from profilecheck.batch.walk import WalkOptions
 
@@ -166,7 +153,7 @@ def _scan_options(o: dict[str, Any], exclude: list[str]) -> Any:
         limits=limits,
         executor=o["executor"],
         scheduler=o["scheduler"],
-        cache_dir=cache_folder(o),
+        cache_dir=cache_dir,
     )
 
 

@@ -137,20 +137,12 @@ class Engine:
 
     @property
     def rules(self) -> list[ActiveRule]:
-        return self._rules if self._rules is not None else self.build()
-
-    @rules.setter
-    def rules(self, value: list[ActiveRule]) -> None:
-        self._rules = value
+        return self.build()
 
     @property
     def problems(self) -> list[Problem]:
         self.build()
         return self._problems
-
-    @problems.setter
-    def problems(self, value: list[Problem]) -> None:
-        self._problems = value
 
     def selected(self, name: str, extra_ignores: list[str] = ()) -> bool:
         """Whether the selection keeps findings called `name`; the file's own always stay."""

@@ -51,9 +51,14 @@ def byte_chunks(format_name: str, run: RunResult, options: Options) -> Iterable[
     module = importlib.import_module(FORMATS[format_name])
     if hasattr(module, "byte_chunks"):
         return module.byte_chunks(run, options)
-    return (
-        piece.encode("utf-8", "backslashreplace") for piece in chunks(format_name, run, options)
-    )
+    return (encoded(piece) for piece in chunks(format_name, run, options))
+
+
+def encoded(text: str) -> bytes:
+    """A report's text as UTF-8. Reporters already show the bytes of names that are not UTF-8
+    as escapes or U+FFFD (core.printable); anything left over is written as a \\udcXX escape,
+    never an error."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 def display_path(path: str, cwd: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from profilecheck.core.printable import has_undecodable, name_bytes, safe_json, unsafe_in_json
 from profilecheck.core.results import FileResult, RunResult
-from profilecheck.reporters import Options
+from profilecheck.reporters import Options, encoded
 
 FORMAT_VERSION = 1
 FILES_PER_CHUNK = 256  # files per piece written: a few hundred kilobytes at most
@@ -35,16 +35,11 @@ def chunks(run: RunResult, options: Options) -> Iterator[str]:
 def byte_chunks(run: RunResult, options: Options) -> Iterator[bytes]:
     """`chunks` as the UTF-8 bytes written to a file: the text shared by files of identical
     content (`FileResult.shared_form`) is encoded once, not once per file."""
-    return _chunks(run, options, _as_bytes)
+    return _chunks(run, options, encoded)
 
 
 def _as_text(text: str) -> str:
     return text
-
-
-def _as_bytes(text: str) -> bytes:
-    # as cli.common writes any report; JSON text holds no lone surrogates (`safe_json`)
-    return text.encode("utf-8", "backslashreplace")
 
 
 def _chunks(run: RunResult, options: Options, encoded: Callable[[str], Any]) -> Iterator[Any]:

@@ -75,12 +75,14 @@ def search_marks(rgb: Any, model: MarkModel, min_height: float = 20) -> MarkSear
     found: list[tuple[Detection, Guess]] = []
     failed: list[Guess] = []
     unmeasured: list[Unmeasured] = []
-    claims: dict[int, bool] = {}  # _claimed of each detection asked, by id
+    # _claimed of each detection asked, by id; the detection is kept with it, so that its id
+    # is never a later detection's
+    claims: dict[int, tuple[Detection, bool]] = {}
 
     def claimed(detection: Detection) -> bool:
         if id(detection) not in claims:
-            claims[id(detection)] = _claimed(image, model, detection)
-        return claims[id(detection)]
+            claims[id(detection)] = (detection, _claimed(image, model, detection))
+        return claims[id(detection)][1]
 
     for guess in guesses:
         if guess.height < min_height:

@@ -54,14 +54,12 @@ def operators(stream: bytes) -> Iterator[tuple[str, list[Any]]]:
                 operands.append(float(match.group(kind)))
             elif kind in ("op", "op2"):
                 op = match.group(kind).decode("latin-1")
+                yield op, operands
+                operands = []
                 if op == "ID":
                     found = INLINE_IMAGE_END.search(stream, match.end())
                     position = found.end() if found else end
-                    yield op, operands
-                    operands = []
                     break  # on after the image's data
-                yield op, operands
-                operands = []
                 continue
             elif kind == "name":
                 operands.append(pdf_name(match.group(kind)[1:]))

@@ -94,10 +94,10 @@ def read_pdf(path: str, limits: Limits) -> Document:
     guards = [
         PageGuard(pdf, index, limits, unread) for index in range(min(page_count, limits.max_pages))
     ]
-    digests = PixelIdentities(pdf)  # which pictures are the same, found once per document
+    identities = PixelIdentities(pdf)  # which pictures are the same, found once per document
     listed: dict[int, list] = {}  # page index -> its fonts as PyMuPDF lists them (the font walk)
     pages = [
-        _page(pdf, index, warnings, guard, digests, listed) for index, guard in enumerate(guards)
+        _page(pdf, index, warnings, guard, identities, listed) for index, guard in enumerate(guards)
     ]
     if not any(page.width and page.height for page in pages):
         pdf.close()
@@ -143,8 +143,8 @@ def _page(
     index: int,
     warnings: list,
     guard: PageGuard,
-    digests: PixelIdentities | None = None,
-    listed: dict | None = None,
+    identities: PixelIdentities,
+    listed: dict,
 ) -> Page:
     """A page whose content is read on first use, within the limits (`budget.PageGuard`); what
     cannot be read, damaged or over a limit, is recorded in `guard.unread` (findings)."""
@@ -180,11 +180,9 @@ def _page(
         number=number,
         width=width,
         height=height,
-        _load_spans=guarded(
-            lambda page, n: _spans(page, n, (listed or {}).get(index)), "text", "text"
-        ),
+        _load_spans=guarded(lambda page, n: _spans(page, n, listed.get(index)), "text", "text"),
         _load_images=guarded(
-            lambda page, n: _images(page, n, warnings, guard, digests), "images", "images"
+            lambda page, n: _images(page, n, warnings, guard, identities), "images", "images"
         ),
         _load_paints=guarded(
             lambda page, n: _paints(page, n, guard), "vector graphics", "graphics"
@@ -242,10 +240,10 @@ def _images(
     number: int,
     notes: list,
     guard: PageGuard,
-    digests: PixelIdentities | None = None,
+    identities: PixelIdentities,
 ) -> list[PlacedImage]:
     pdf, limits, placed = page.parent, guard.limits, []
-    infos = image_info(page, PixelIdentities(pdf) if digests is None else digests)
+    infos = image_info(page, identities)
     unclaimed = raster_boxes(page) if any(not info.get("xref") for info in infos) else {}
     for info in infos:
         width, height, xref = info["width"], info["height"], info.get("xref", 0)
